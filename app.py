@@ -1,0 +1,3 @@
+from multilateral import create_app
+
+app = create_app()

@@ -1,0 +1,103 @@
+"""Flask commands: init-db, seed, create-user, create-token, import, reindex."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from multilateral.errors import ServiceError
+from multilateral.extensions import db
+from multilateral.models import ROLES, User
+from multilateral.models.audit import acting_user
+
+__all__ = ["init_app"]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade()
+    click.echo("Database is at the latest schema.")
+
+
+@click.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Load states, forums, the Palermo Protocol and the shipped texts (idempotent)."""
+    from multilateral.services.seed import seed_all
+
+    acting_user.set((None, "seed"))
+    report = seed_all()
+    db.session.commit()
+    click.echo(
+        f"Seeded: {report.states} new states, {report.forums} new forums, "
+        f"{report.memberships} new memberships, {report.treaty_actions} new treaty acts, "
+        f"{report.documents} new documents, {report.versions} new versions."
+    )
+
+
+def _read_password(prompt: bool) -> str:
+    if not sys.stdin.isatty() and not prompt:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of input."
+)
+@with_appcontext
+def create_user_command(username: str, role: str, password_stdin: bool) -> None:
+    """Create a user; the password is asked twice, or read from standard input."""
+    from multilateral.services.accounts import create_user
+
+    acting_user.set((None, "cli"))
+    password = _read_password(prompt=not password_stdin)
+    try:
+        user = create_user(username, password, role)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.username!r}.")
+
+
+@click.command("create-token")
+@click.argument("username")
+@with_appcontext
+def create_token_command(username: str) -> None:
+    """Print a new API token for USERNAME (shown once; only its hash is stored)."""
+    from multilateral.services.accounts import create_token
+
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"There is no user {username!r}.")
+    token = create_token(user)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    from multilateral.search import reindex
+
+    click.echo(f"Indexed {reindex()} paragraphs.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (
+        init_db_command,
+        seed_command,
+        create_user_command,
+        create_token_command,
+        reindex_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,60 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then the environment.
+
+``DATABASE_URL`` names the database; every other setting can be given as
+``MULTILATERAL_<NAME>`` (``MULTILATERAL_INDEX_DIR``, ``MULTILATERAL_SECRET_KEY`` …).
+Values from the environment are parsed as JSON when they look like it, so
+``MULTILATERAL_MAX_UPLOAD_BYTES=1048576`` is an int and ``MULTILATERAL_X=true`` a bool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+__all__ = ["DEV_SECRET_KEY", "defaults", "from_environment"]
+
+#: The key used when none is configured. Production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+ENV_PREFIX = "MULTILATERAL_"
+#: Read by create_app before configuration exists, so not a setting.
+_NOT_SETTINGS = {"INSTANCE_PATH"}
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The embedded defaults: SQLite and the Whoosh index on local disk."""
+    return {
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "ENV_NAME": "development",
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "multilateral.db"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INDEX_DIR": os.path.join(PROJECT_ROOT, "indexes"),
+        "DELEGATION": "United States",
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+        "LEXICON_PATH": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _parse(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    """Settings given in the environment: ``DATABASE_URL`` and ``MULTILATERAL_*``."""
+    found: dict[str, Any] = {}
+    for name, value in environ.items():
+        key = name[len(ENV_PREFIX) :]
+        if name.startswith(ENV_PREFIX) and key and key not in _NOT_SETTINGS:
+            found[key] = _parse(value)
+    if environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    return found

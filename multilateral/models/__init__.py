@@ -1,0 +1,36 @@
+"""SQLAlchemy models, one module per part of the domain."""
+
+from multilateral.models.accounts import ROLES, ApiToken, User
+from multilateral.models.audit import AuditEntry
+from multilateral.models.documents import (
+    DOCUMENT_KINDS,
+    DOCUMENT_STATUSES,
+    Document,
+    Paragraph,
+    Version,
+)
+from multilateral.models.positions import PRIORITIES, STANCES, Position
+from multilateral.models.reference import Forum, ForumMembership, State
+from multilateral.models.treaties import ACTION_KINDS, CONSENT_KINDS, Treaty, TreatyAction
+
+__all__ = [
+    "ACTION_KINDS",
+    "CONSENT_KINDS",
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
+    "PRIORITIES",
+    "ROLES",
+    "STANCES",
+    "ApiToken",
+    "AuditEntry",
+    "Document",
+    "Forum",
+    "ForumMembership",
+    "Paragraph",
+    "Position",
+    "State",
+    "Treaty",
+    "TreatyAction",
+    "User",
+    "Version",
+]

@@ -1,0 +1,1 @@
+"""Operations: take plain arguments, flush, never read the request or commit."""

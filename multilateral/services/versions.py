@@ -1,0 +1,120 @@
+"""Adding a version to a document: segmenting, lineage, clause analysis, storage."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from multilateral.errors import ServiceError
+from multilateral.extensions import db
+from multilateral.models import Document, Paragraph, User, Version
+from multilateral.models.base import utcnow
+from multilateral.search import queue_version
+from multilateral.text.align import align, lineage
+from multilateral.text.clauses import analyse
+from multilateral.text.units import Segmented, Unit
+
+__all__ = ["add_version", "units_of", "parse_date"]
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date from a form or JSON field; a clear 400 when it is not one."""
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ServiceError(400, "bad-date", f"date must be YYYY-MM-DD, not {value!r}.") from None
+
+
+def units_of(version: Version) -> list[Unit]:
+    """A stored version as the units the text layer works on."""
+    paragraphs = version.paragraphs
+    position_of = {p.id: i for i, p in enumerate(paragraphs)}
+    return [
+        Unit(
+            kind=p.kind,
+            number=p.number,
+            text=p.text,
+            parent=position_of.get(p.parent_id) if p.parent_id else None,
+            heading=p.heading,
+            bracketed=p.bracketed,
+        )
+        for p in paragraphs
+    ]
+
+
+def _new_lineage() -> str:
+    return uuid.uuid4().hex
+
+
+def add_version(
+    document: Document,
+    segmented: Segmented,
+    *,
+    sha256: str,
+    label: str = "",
+    version_date: date | None = None,
+    source_filename: str = "",
+    created_by: User | None = None,
+) -> Version:
+    """Store the next version of ``document``; refuses a file already stored (409).
+
+    Paragraphs inherit the lineage ids of the previous version's paragraphs they are
+    aligned with, so positions and comments follow a paragraph through revisions.
+    """
+    duplicate = db.session.scalar(
+        db.select(Version.number).filter_by(document_id=document.id, sha256=sha256)
+    )
+    if duplicate is not None:
+        raise ServiceError(
+            409,
+            "duplicate-version",
+            f"This file is identical to version {duplicate} of this document.",
+        )
+    if not segmented.units:
+        raise ServiceError(400, "empty", "The text holds no paragraph.")
+    previous = document.latest_version
+    units = segmented.units
+    if previous is not None:
+        pairs = align(units_of(previous), units)
+        lineages = lineage(pairs, [p.lineage for p in previous.paragraphs], len(units), _new_lineage)
+    else:
+        lineages = [_new_lineage() for _ in units]
+    version = Version(
+        document=document,
+        number=(previous.number + 1) if previous else 1,
+        label=label.strip(),
+        date=version_date,
+        source_filename=source_filename,
+        sha256=sha256,
+        warnings=list(segmented.warnings),
+        created_by_id=created_by.id if created_by else None,
+    )
+    db.session.add(version)
+    paragraphs: list[Paragraph] = []
+    for position, (unit, lineage_id) in enumerate(zip(units, lineages, strict=True)):
+        analysis = analyse(unit.text, kind=unit.kind) if unit.text.strip() else None
+        paragraph = Paragraph(
+            version=version,
+            position=position,
+            kind=unit.kind,
+            number=unit.number[:40],
+            heading=unit.heading[:500],
+            text=unit.text,
+            parent=paragraphs[unit.parent] if unit.parent is not None else None,
+            lineage=lineage_id,
+            bracketed=unit.bracketed,
+            label=analysis.label if analysis else "descriptive",
+            strength=analysis.strength if analysis else 0,
+            cues=[c.to_dict() for c in analysis.cues] if analysis else [],
+            explanation=analysis.explanation if analysis else "",
+        )
+        paragraphs.append(paragraph)
+    db.session.add_all(paragraphs)
+    document.updated_at = utcnow()
+    db.session.flush()
+    queue_version(db.session, version)
+    if previous is not None:
+        queue_version(db.session, previous)  # no longer the latest
+    return version

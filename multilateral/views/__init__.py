@@ -1,0 +1,1 @@
+"""Blueprints: parse input, call a service, commit, render or jsonify."""

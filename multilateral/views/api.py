@@ -1,0 +1,138 @@
+"""The JSON API under /api (see PRODUCT.md for the public interface)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from sqlalchemy import text
+
+from multilateral.errors import ServiceError
+from multilateral.extensions import db
+from multilateral.models import Forum
+from multilateral.search import index_state
+from multilateral.services import documents as document_service
+from multilateral.services.documents import forum_by_slug
+from multilateral.views.auth import require_role
+
+__all__ = ["bp", "json_body", "int_arg"]
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 415/400 error that says what is wrong."""
+    if not request.is_json:
+        raise ServiceError(415, "unsupported-media-type", "Send JSON (Content-Type: application/json).")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ServiceError(400, "malformed-json", "The request body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise ServiceError(400, "malformed-json", "The request body must be a JSON object.")
+    return data
+
+
+def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ServiceError(400, "bad-parameter", f"{name} must be a whole number.") from None
+    if not minimum <= value <= maximum:
+        raise ServiceError(400, "bad-parameter", f"{name} must be between {minimum} and {maximum}.")
+    return value
+
+
+@bp.get("/health")
+def health() -> Any:
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = {"status": "ok", "dialect": db.engine.dialect.name}
+    except Exception as exc:  # reported, not raised: this is the health check
+        database = {"status": "error", "message": str(exc)}
+    search = index_state()
+    ok = database["status"] == "ok" and search["status"] == "ok"
+    body = {"status": "ok" if ok else "degraded", "database": database, "index": search}
+    return jsonify(body), 200 if ok else 503
+
+
+def _forum_dict(forum: Forum, *, members: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "slug": forum.slug,
+        "name": forum.name,
+        "parent": forum.parent.slug if forum.parent else None,
+        "has_membership_list": forum.has_membership_list,
+        "member_count": len(forum.memberships) if forum.has_membership_list else None,
+        "source": forum.source,
+    }
+    if members:
+        data["members"] = sorted(
+            (
+                {"iso3": m.state.iso3, "name": m.state.name, "note": m.note}
+                for m in forum.memberships
+            ),
+            key=lambda m: m["name"],
+        )
+    return data
+
+
+@bp.get("/forums")
+def forums() -> Any:
+    rows = db.session.scalars(db.select(Forum).order_by(Forum.slug)).all()
+    return jsonify(forums=[_forum_dict(f, members=False) for f in rows])
+
+
+@bp.get("/forums/<slug>")
+def forum(slug: str) -> Any:
+    return jsonify(_forum_dict(forum_by_slug(slug), members=True))
+
+
+@bp.get("/documents")
+def documents() -> Any:
+    page = int_arg("page", 1)
+    per_page = int_arg("per_page", 50, maximum=200)
+    rows, total = document_service.list_documents(
+        forum=request.args.get("forum") or None,
+        kind=request.args.get("kind") or None,
+        status=request.args.get("status") or None,
+        q=request.args.get("q") or None,
+        page=page,
+        per_page=per_page,
+    )
+    return jsonify(
+        documents=[d.to_dict() for d in rows], total=total, page=page, per_page=per_page
+    )
+
+
+@bp.post("/documents")
+@require_role("negotiator")
+def create_document() -> Any:
+    data = json_body()
+    for name in ("title", "forum", "kind"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            raise ServiceError(400, "missing-field", f"{name} is required (a string).")
+    tags = data.get("tags", [])
+    if not isinstance(tags, list):
+        raise ServiceError(400, "bad-field", "tags must be a list of strings.")
+    symbol = data.get("symbol")
+    if symbol is not None and not isinstance(symbol, str):
+        raise ServiceError(400, "bad-field", "symbol must be a string.")
+    document = document_service.create_document(
+        title=data["title"],
+        forum=data["forum"],
+        kind=data["kind"],
+        symbol=symbol,
+        status=data.get("status", "draft"),
+        tags=tags,
+        created_by=current_user,
+    )
+    db.session.commit()
+    return jsonify(document.to_dict(with_versions=True)), 201
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int) -> Any:
+    return jsonify(document_service.get_document(document_id).to_dict(with_versions=True))

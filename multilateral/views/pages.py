@@ -1,0 +1,60 @@
+"""Pages people use: home, documents, one document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from multilateral.errors import ServiceError
+from multilateral.extensions import db
+from multilateral.models import Document, Forum, Treaty
+from multilateral.services import documents as document_service
+from multilateral.services.treaties import party_count
+
+__all__ = ["bp"]
+
+bp = Blueprint("pages", __name__)
+
+PALERMO = "palermo-protocol"
+
+
+@bp.get("/")
+def home() -> Any:
+    forums = db.session.scalars(db.select(Forum).order_by(Forum.name)).all()
+    recent = db.session.scalars(
+        db.select(Document).order_by(Document.updated_at.desc(), Document.id.desc()).limit(10)
+    ).all()
+    palermo = db.session.scalar(db.select(Treaty).filter_by(slug=PALERMO))
+    parties = party_count(palermo) if palermo else None
+    return render_template(
+        "pages/home.html", forums=forums, recent=recent, palermo=palermo, parties=parties
+    )
+
+
+@bp.get("/documents")
+def documents() -> Any:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    forum = request.args.get("forum") or None
+    rows, total = document_service.list_documents(
+        forum=forum, q=request.args.get("q") or None, page=page, per_page=50
+    )
+    forums = db.session.scalars(db.select(Forum).order_by(Forum.name)).all()
+    return render_template(
+        "documents/list.html", documents=rows, total=total, page=page, forums=forums, forum=forum
+    )
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int) -> Any:
+    doc = document_service.get_document(document_id)
+    version = doc.latest_version
+    if request.args.get("version"):
+        try:
+            version = document_service.get_version(doc, int(request.args["version"]))
+        except ValueError:
+            raise ServiceError(400, "bad-parameter", "version must be a number.") from None
+    return render_template("documents/show.html", document=doc, version=version)

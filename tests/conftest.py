@@ -1,0 +1,155 @@
+"""Fixtures: a migrated, seeded database per test (SQLite file copy, or a PostgreSQL
+database cloned from a template when TEST_DATABASE_URL names a server), the real Whoosh
+index on disk, users of every role with API tokens, and Flask's app/client/runner."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from multilateral import create_app
+from multilateral.extensions import db
+from multilateral.models.audit import acting_user
+
+DATA = Path(__file__).parent / "data"
+TEXTS = DATA / "texts"
+PASSWORD = "correct horse battery staple"
+ROLES = ("viewer", "negotiator", "admin")
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+_counter = itertools.count()
+
+
+@dataclass
+class Template:
+    """A seeded database and index that each test gets a fresh copy of."""
+
+    db_url: str
+    index_dir: Path
+    tokens: dict[str, str]
+
+
+def _config(db_url: str, index_dir: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "INDEX_DIR": str(index_dir),
+    }
+
+
+def _pg_admin() -> sa.Engine:
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return str(sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+
+
+def _build_template(base: Path) -> Template:
+    index_dir = base / "index"
+    if PG_URL:
+        name = f"mltest_template_{os.getpid()}"
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = _pg_url(name)
+    else:
+        url = "sqlite:///" + str(base / "template.db")
+    app = create_app(_config(url, index_dir))
+    tokens: dict[str, str] = {}
+    with app.app_context():
+        from multilateral.services.accounts import create_token, create_user
+        from multilateral.services.seed import seed_all
+
+        upgrade()
+        acting_user.set((None, "seed"))
+        seed_all()
+        for role in ROLES:
+            tokens[role] = create_token(create_user(role, PASSWORD, role))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return Template(url, index_dir, tokens)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
+    built = _build_template(tmp_path_factory.mktemp("template"))
+    yield built
+    if PG_URL:
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(built.db_url).database}"'))
+
+
+@pytest.fixture
+def app(template: Template, tmp_path: Path) -> Iterator[Flask]:
+    index_dir = tmp_path / "index"
+    shutil.copytree(template.index_dir, index_dir)
+    if PG_URL:
+        name = f"mltest_{os.getpid()}_{next(_counter)}"
+        source = sa.make_url(template.db_url).database
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        url = _pg_url(name)
+    else:
+        shutil.copy(sa.make_url(template.db_url).database, tmp_path / "test.db")
+        url = "sqlite:///" + str(tmp_path / "test.db")
+    app = create_app(_config(url, index_dir))
+    app.config["API_TOKENS"] = template.tokens
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if PG_URL:
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(app: Flask) -> Any:
+    """``auth("negotiator")`` → headers with that role's bearer token."""
+
+    def headers(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {app.config['API_TOKENS'][role]}"}
+
+    return headers
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, role: str) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"username": role, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
