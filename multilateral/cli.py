@@ -83,6 +83,27 @@ def create_token_command(username: str) -> None:
     click.echo(token)
 
 
+@click.command("bootstrap-admin")
+@with_appcontext
+def bootstrap_admin_command() -> None:
+    """Create a first admin ("admin", random password printed once) when there is none."""
+    import secrets
+
+    from multilateral.services.accounts import create_user
+
+    if db.session.scalar(db.select(User.id).filter_by(role="admin")) is not None:
+        click.echo("An admin account exists already.")
+        return
+    acting_user.set((None, "cli"))
+    password = secrets.token_urlsafe(12)
+    create_user("admin", password, "admin")
+    db.session.commit()
+    click.echo(f"Created the first admin account. User: admin  Password: {password}")
+    click.echo(
+        "This password is shown once: write it down, then log in at http://127.0.0.1:5000/login"
+    )
+
+
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
@@ -98,6 +119,7 @@ def init_app(app: Flask) -> None:
         seed_command,
         create_user_command,
         create_token_command,
+        bootstrap_admin_command,
         reindex_command,
     ):
         app.cli.add_command(command)

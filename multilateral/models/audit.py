@@ -68,7 +68,6 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
-
 def install_audit_listener(session: Any) -> None:
     """Audit every flush of audited models made through ``session`` (once per session)."""
     if event.contains(session, "before_flush", _before_flush):
@@ -109,6 +108,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     created = [o for o in session.new if getattr(o, "__audited__", False)]
     if created:
         session.info.setdefault("audit_created", []).extend(created)
+
 
 def _after_flush(session: Session, _context: Any) -> None:
     # New rows get their ids only now; their entries are flushed with the transaction.

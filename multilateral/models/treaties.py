@@ -61,7 +61,9 @@ class TreatyAction(db.Model):
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    treaty_id: Mapped[int] = mapped_column(ForeignKey("treaties.id", ondelete="CASCADE"), index=True)
+    treaty_id: Mapped[int] = mapped_column(
+        ForeignKey("treaties.id", ondelete="CASCADE"), index=True
+    )
     state_id: Mapped[int] = mapped_column(ForeignKey("states.id"), index=True)
     #: One of ACTION_KINDS.
     kind: Mapped[str] = mapped_column(String(20))

@@ -14,10 +14,11 @@ from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, For
 __all__ = ["create_document", "get_document", "forum_by_slug", "list_documents", "get_version"]
 
 
-def forum_by_slug(slug: str) -> Forum:
+def forum_by_slug(slug: str, *, status: int = 404) -> Forum:
+    """The forum with this slug; ``status`` 404 for a path, 400 for a field or filter."""
     forum = db.session.scalar(db.select(Forum).filter_by(slug=slug))
     if forum is None:
-        raise ServiceError(404 if not slug else 400, "unknown-forum", f"There is no forum {slug!r}.")
+        raise ServiceError(status, "unknown-forum", f"There is no forum {slug!r}.")
     return forum
 
 
@@ -41,9 +42,7 @@ def create_document(
         raise ServiceError(
             400, "bad-status", f"status must be one of: {', '.join(DOCUMENT_STATUSES)}."
         )
-    the_forum = db.session.scalar(db.select(Forum).filter_by(slug=forum))
-    if the_forum is None:
-        raise ServiceError(400, "unknown-forum", f"There is no forum {forum!r}.")
+    the_forum = forum_by_slug(forum, status=400)
     symbol = (symbol or "").strip() or None
     if symbol and db.session.scalar(db.select(Document.id).filter_by(symbol=symbol)):
         raise ServiceError(409, "duplicate-symbol", f"A document with symbol {symbol!r} exists.")
@@ -73,9 +72,7 @@ def get_version(document: Document, number: int) -> Version:
         db.select(Version).filter_by(document_id=document.id, number=number)
     )
     if version is None:
-        raise ServiceError(
-            404, "not-found", f"Document {document.id} has no version {number}."
-        )
+        raise ServiceError(404, "not-found", f"Document {document.id} has no version {number}.")
     return version
 
 
@@ -91,7 +88,7 @@ def list_documents(
     """Documents newest first, filtered; returns (page of documents, total)."""
     query: Select[Any] = db.select(Document)
     if forum:
-        query = query.where(Document.forum_id == forum_by_slug(forum).id)
+        query = query.where(Document.forum_id == forum_by_slug(forum, status=400).id)
     if kind:
         query = query.where(Document.kind == kind)
     if status:

@@ -110,15 +110,11 @@ def _seed_forums(report: SeedReport, states: dict[str, State]) -> None:
             forums[row.slug].parent = parent
     db.session.flush()
     wanted = {(m.forum, m.iso3): m.note for m in refdata.load_memberships()}
-    have = {
-        (m.forum.slug, m.state.iso3): m for m in db.session.scalars(db.select(ForumMembership))
-    }
+    have = {(m.forum.slug, m.state.iso3): m for m in db.session.scalars(db.select(ForumMembership))}
     for key, note in wanted.items():
         membership = have.get(key)
         if membership is None:
-            db.session.add(
-                ForumMembership(forum=forums[key[0]], state=states[key[1]], note=note)
-            )
+            db.session.add(ForumMembership(forum=forums[key[0]], state=states[key[1]], note=note))
             report.memberships += 1
         elif membership.note != note:
             membership.note = note
@@ -130,9 +126,7 @@ def _seed_forums(report: SeedReport, states: dict[str, State]) -> None:
 
 def _seed_palermo(report: SeedReport, states: dict[str, State]) -> None:
     treaty = db.session.scalar(db.select(Treaty).filter_by(slug=PALERMO_SLUG))
-    document = db.session.scalar(
-        db.select(Document).filter_by(symbol="A/RES/55/25, annex II")
-    )
+    document = db.session.scalar(db.select(Document).filter_by(symbol="A/RES/55/25, annex II"))
     if treaty is None:
         treaty = Treaty(
             slug=PALERMO_SLUG,
@@ -146,10 +140,14 @@ def _seed_palermo(report: SeedReport, states: dict[str, State]) -> None:
         db.session.add(treaty)
     treaty.data_note = PALERMO_NOTE
     treaty.document_id = document.id if document else None
-    have = {
-        (a.state_id, a.kind, a.date, a.source_code)
-        for a in db.session.scalars(db.select(TreatyAction).filter_by(treaty_id=treaty.id))
-    } if treaty.id else set()
+    have = (
+        {
+            (a.state_id, a.kind, a.date, a.source_code)
+            for a in db.session.scalars(db.select(TreatyAction).filter_by(treaty_id=treaty.id))
+        }
+        if treaty.id
+        else set()
+    )
     latest: date | None = None
     with open(SEED_DIR / "palermo_parties.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -164,7 +162,14 @@ def _seed_palermo(report: SeedReport, states: dict[str, State]) -> None:
                 else:
                     when = date.fromisoformat(row["action_date"])
                 code = row["action_kind"].strip()
-                acts.append((_KIND_CODES[code], code if code in ("R", "a", "A", "AA", "d") else "", when, precision))
+                acts.append(
+                    (
+                        _KIND_CODES[code],
+                        code if code in ("R", "a", "A", "AA", "d") else "",
+                        when,
+                        precision,
+                    )
+                )
             for kind, code, when, precision in acts:
                 latest = max(latest, when) if latest else when
                 if (state.id, kind, when, code) in have:

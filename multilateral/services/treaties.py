@@ -59,7 +59,9 @@ def ratification_status(treaty: Treaty, *, as_of: date | None = None) -> list[Pa
         if as_of is None or (action.date is not None and action.date <= as_of):
             by_state.setdefault(action.state_id, []).append(action)
     return [
-        ParticipantStatus(state=s, status=_status(by_state.get(s.id, [])), actions=by_state.get(s.id, []))
+        ParticipantStatus(
+            state=s, status=_status(by_state.get(s.id, [])), actions=by_state.get(s.id, [])
+        )
         for s in states
     ]
 

@@ -78,7 +78,9 @@ def add_version(
     units = segmented.units
     if previous is not None:
         pairs = align(units_of(previous), units)
-        lineages = lineage(pairs, [p.lineage for p in previous.paragraphs], len(units), _new_lineage)
+        lineages = lineage(
+            pairs, [p.lineage for p in previous.paragraphs], len(units), _new_lineage
+        )
     else:
         lineages = [_new_lineage() for _ in units]
     version = Version(

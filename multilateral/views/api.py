@@ -24,7 +24,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 415/400 error that says what is wrong."""
     if not request.is_json:
-        raise ServiceError(415, "unsupported-media-type", "Send JSON (Content-Type: application/json).")
+        raise ServiceError(
+            415, "unsupported-media-type", "Send JSON (Content-Type: application/json)."
+        )
     data = request.get_json(silent=True)
     if data is None:
         raise ServiceError(400, "malformed-json", "The request body is not valid JSON.")
@@ -102,9 +104,7 @@ def documents() -> Any:
         page=page,
         per_page=per_page,
     )
-    return jsonify(
-        documents=[d.to_dict() for d in rows], total=total, page=page, per_page=per_page
-    )
+    return jsonify(documents=[d.to_dict() for d in rows], total=total, page=page, per_page=per_page)
 
 
 @bp.post("/documents")

@@ -41,7 +41,9 @@ def _service_error(exc: ServiceError) -> tuple[Response | str, int]:
 
 
 def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
-    return error_response(400, "csrf", f"The form expired or was not sent by this site: {exc.description}")
+    return error_response(
+        400, "csrf", f"The form expired or was not sent by this site: {exc.description}"
+    )
 
 
 def _integrity_error(exc: IntegrityError) -> tuple[Response | str, int]:
