@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from multilateral.extensions import csrf, db, login_manager, migrate
     from multilateral.models.audit import install_audit_listener
     from multilateral.search import init_search
+    from multilateral.services.analysis import load_configured_lexicon
     from multilateral.services.database import configure_engine
 
     db.init_app(app)
@@ -62,14 +63,18 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     install_audit_listener(db.session)
     init_search(app)
+    load_configured_lexicon(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from multilateral.views import api, auth, pages
+    from multilateral.views import api, auth, clauses, compare, pages, versions
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(versions.bp)
+    app.register_blueprint(clauses.bp)
+    app.register_blueprint(compare.bp)
     auth.init_app(app)
 
 

@@ -11,7 +11,7 @@ from multilateral.models import Document, Paragraph, User, Version
 from multilateral.models.base import utcnow
 from multilateral.search import queue_version
 from multilateral.text.align import align, lineage
-from multilateral.text.clauses import analyse
+from multilateral.services.analysis import analyse_units
 from multilateral.text.units import Segmented, Unit
 
 __all__ = ["add_version", "units_of", "parse_date"]
@@ -95,8 +95,10 @@ def add_version(
     )
     db.session.add(version)
     paragraphs: list[Paragraph] = []
-    for position, (unit, lineage_id) in enumerate(zip(units, lineages, strict=True)):
-        analysis = analyse(unit.text, kind=unit.kind) if unit.text.strip() else None
+    analyses = analyse_units(units)
+    for position, (unit, lineage_id, analysis) in enumerate(
+        zip(units, lineages, analyses, strict=True)
+    ):
         paragraph = Paragraph(
             version=version,
             position=position,

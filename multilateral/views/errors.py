@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
+from multilateral.text.formats.errors import ImportProblem
 
 __all__ = ["init_app", "error_response", "wants_json"]
 
@@ -36,6 +37,11 @@ def error_response(status: int, code: str, message: str) -> tuple[Response | str
 
 
 def _service_error(exc: ServiceError) -> tuple[Response | str, int]:
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message)
+
+
+def _import_problem(exc: ImportProblem) -> tuple[Response | str, int]:
     db.session.rollback()
     return error_response(exc.status, exc.code, exc.message)
 
@@ -77,6 +83,7 @@ def _unexpected(exc: Exception) -> tuple[Response | str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(ImportProblem, _import_problem)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -10,6 +10,7 @@ from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import Document, Forum, Treaty
 from multilateral.services import documents as document_service
+from multilateral.services.analysis import document_summary
 from multilateral.services.treaties import party_count
 
 __all__ = ["bp"]
@@ -57,4 +58,5 @@ def document(document_id: int) -> Any:
             version = document_service.get_version(doc, int(request.args["version"]))
         except ValueError:
             raise ServiceError(400, "bad-parameter", "version must be a number.") from None
-    return render_template("documents/show.html", document=doc, version=version)
+    summary = document_summary(version.paragraphs) if version else None
+    return render_template("documents/show.html", document=doc, version=version, summary=summary)
