@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from sqlalchemy.pool import NullPool
 
 from multilateral import create_app
 from multilateral.extensions import db
@@ -51,7 +52,8 @@ def _config(db_url: str, index_dir: Path) -> dict[str, Any]:
 
 
 def _pg_admin() -> sa.Engine:
-    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    # No pool: each ``with`` closes its connection, so none is left for the GC to find.
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 def _pg_url(name: str) -> str:

@@ -86,7 +86,7 @@ def test_treaty_actions_vocabularies(app: Flask) -> None:
     _refused(
         app,
         lambda: TreatyAction(
-            treaty_id=treaty_id, state_id=state_id, kind="signature", date_precision="month"
+            treaty_id=treaty_id, state_id=state_id, kind="signature", date_precision="week"
         ),
     )
 

@@ -25,7 +25,8 @@ The passes, each working on what the previous ones left over:
    moved is reported as ``moved`` with ``similarity`` < 1 (a negotiator first needs to know
    where it went; the word diff then shows how it changed). On the subsequence, identical
    wording is ``unchanged`` (same number) or ``renumbered``; different wording is
-   ``modified``, whether or not the number changed.
+   ``modified``, whether or not the number changed. A split or merge keeps that op even
+   when it also moved (its position counts for the others' order all the same).
 
 Output is in reading order: the order of the new version, each deleted paragraph placed
 right after the last in-order paragraph that preceded it in the old version (so a deletion
@@ -183,7 +184,7 @@ def _candidates(
     for q, words in queries.items():
         # Ties between equally rare words go by the word (sorting is stable), so results never
         # depend on the randomised iteration order of a set of strings.
-        ranked = sorted(sorted(words.intersection(index)), key=spread)[:_RARE_WORDS]
+        ranked = sorted(sorted(filter(index.__contains__, words)), key=spread)[:_RARE_WORDS]
         rare = [index[w] for w in ranked]
         # Words held by many paragraphs say little and cost much; keep them only when the
         # paragraph has nothing rarer.
@@ -277,9 +278,9 @@ def _splits_and_merges(
             for w in candidates:
                 if _containment(piece_side.sets[p], whole_side.sets[w]) < _PIECE_CONTAINMENT:
                     continue
-                found = _best_run(w, p, whole_side, piece_side, free_piece)
-                if found:
-                    proposals.append((found[0], op, w, found[1]))
+                best = _best_run(w, p, whole_side, piece_side, free_piece)
+                if best:
+                    proposals.append((best[0], op, w, best[1]))
     proposals.sort(key=lambda x: (-x[0], x[2], x[1]))
     pairs = []
     for score, op, whole, run in proposals:

@@ -28,7 +28,9 @@ from io import BytesIO
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from multilateral.text.worddiff import DELETE, INSERT, word_diff
@@ -61,7 +63,7 @@ class _Revisions:
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.next_id = 1
 
-    def mark(self, tag: str) -> OxmlElement:
+    def mark(self, tag: str) -> BaseOxmlElement:
         element = OxmlElement(tag)
         element.set(qn("w:id"), str(self.next_id))
         element.set(qn("w:author"), self.author)
@@ -70,7 +72,7 @@ class _Revisions:
         return element
 
 
-def _run(text: str, *, deleted: bool = False) -> OxmlElement:
+def _run(text: str, *, deleted: bool = False) -> BaseOxmlElement:
     """A run holding ``text``; tabs become ``w:tab`` and line breaks ``w:br``."""
     run = OxmlElement("w:r")
     text_tag = "w:delText" if deleted else "w:t"
@@ -88,7 +90,7 @@ def _run(text: str, *, deleted: bool = False) -> OxmlElement:
     return run
 
 
-def _mark_paragraph(paragraph, revision: OxmlElement) -> None:
+def _mark_paragraph(paragraph: Paragraph, revision: BaseOxmlElement) -> None:
     """Mark the paragraph mark itself as inserted or deleted (``w:pPr/w:rPr/w:ins|del``)."""
     ppr = paragraph._p.get_or_add_pPr()
     rpr = OxmlElement("w:rPr")
@@ -96,7 +98,7 @@ def _mark_paragraph(paragraph, revision: OxmlElement) -> None:
     ppr.append(rpr)  # rPr comes after pStyle, spacing etc. and there is no sectPr here
 
 
-def _row_runs(row: RedlineRow, revisions: _Revisions) -> Iterator[OxmlElement]:
+def _row_runs(row: RedlineRow, revisions: _Revisions) -> Iterator[BaseOxmlElement]:
     """The runs (plain or wrapped in revisions) making up one row's paragraph."""
     label = f"{row.number}\t" if row.number else ""
     if row.old_text is None:

@@ -10,10 +10,13 @@ Differences that are not differences of wording are reported as equal: whitespac
 diffed at all, and the quote characters a typist or a converter may swap (``'' “” ‘’ " ')
 encode alike. In equal stretches the NEW text's spelling is emitted, so joining the equal
 and inserted parts always gives back the new text exactly, and joining the equal and
-deleted parts gives the old wording (with the new spacing and quotes).
+deleted parts gives the old wording (with the new spacing and quotes). Markdown emphasis
+markers (``*``, ``_``) are tokens like any other mark here, so they show as changes, although
+:func:`has_wording_change` and alignment set them aside.
 
 This module also owns :func:`normalize_text`, the canonical form under which two
-paragraphs count as having the same wording (alignment uses it too).
+paragraphs count as having the same wording, and :func:`longest_increasing_run`; alignment
+uses both.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ import html
 import re
 from bisect import bisect_left
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
@@ -85,16 +88,17 @@ def _unify_quotes(text: str) -> str:
 
 
 def _codes(*token_lists: tuple[str, ...]) -> dict[str, str]:
-    """Token → one private-use character; tokens that differ only in quote style share one."""
-    by_key: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    for token in sorted(set().union(*token_lists)):
-        key = _token_key(token)
-        code = by_key.get(key)
-        if code is None:
-            code = by_key[key] = _code_point(len(by_key))
-        codes[token] = code
-    return codes
+    """Token → one private-use character; tokens that differ only in quote style share one.
+
+    Which character a token gets does not matter to the diff, only which tokens share one.
+    """
+    keys = {token: _token_key(token) for token in set().union(*token_lists)}
+    distinct = set(keys.values())
+    if len(distinct) <= 0xF8FF - 0xE000:  # the usual case: the Basic Multilingual Plane
+        code_of = {key: chr(0xE000 + n) for n, key in enumerate(distinct)}
+    else:
+        code_of = {key: _code_point(n) for n, key in enumerate(distinct)}
+    return {token: code_of[key] for token, key in keys.items()}
 
 
 def _code_point(index: int) -> str:
@@ -224,10 +228,13 @@ def word_diff(old: str, new: str) -> list[tuple[int, str]]:
 
     i = j = 0  # positions in the old and new tokens
     k = 0
+    space_taken = False  # the next equality's leading space went into the change before it
     while k < len(diffs):
         op, encoded = diffs[k]
         if op == EQUAL:
-            emit(EQUAL, after.text(j, j + len(encoded)))
+            text = after.text(j, j + len(encoded))
+            emit(EQUAL, text[len(after.spaces[j]) :] if space_taken else text)
+            space_taken = False
             i, j = i + len(encoded), j + len(encoded)
             k += 1
             continue
@@ -246,6 +253,16 @@ def word_diff(old: str, new: str) -> list[tuple[int, str]]:
             emit(EQUAL, after.spaces[j])
             old_text = old_text[len(before.spaces[i]) :]
             new_text = new_text[len(after.spaces[j]) :]
+        if k < len(diffs):
+            # The space before the next unchanged word exists on one side only when the
+            # change brought it ("also the" → "the", "The" → "shall The"): it goes with
+            # the change, so each side still reads right.
+            old_space, new_space = before.spaces[i + deleted], after.spaces[j + inserted]
+            if new_space and not old_space:
+                new_text += new_space
+                space_taken = True
+            elif old_space and not new_space:
+                old_text += old_space
         emit(DELETE, old_text)
         emit(INSERT, new_text)
         i, j = i + deleted, j + inserted

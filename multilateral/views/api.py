@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -19,6 +22,8 @@ from multilateral.views.auth import require_role
 __all__ = ["bp", "json_body", "int_arg"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
 def json_body() -> dict[str, Any]:
@@ -46,6 +51,17 @@ def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = 10_000)
     if not minimum <= value <= maximum:
         raise ServiceError(400, "bad-parameter", f"{name} must be between {minimum} and {maximum}.")
     return value
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI description of this API (a data file kept beside the code)."""
+    return jsonify(_openapi_spec())
+
+
+@cache
+def _openapi_spec() -> dict[str, Any]:
+    return json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
 
 
 @bp.get("/health")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from multilateral.errors import ServiceError
@@ -58,6 +58,12 @@ def _integrity_error(exc: IntegrityError) -> tuple[Response | str, int]:
     return error_response(409, "conflict", "The change conflicts with data saved meanwhile.")
 
 
+def _data_error(exc: DataError) -> tuple[Response | str, int]:
+    # A value the database refuses (too long for its column on PostgreSQL, say).
+    db.session.rollback()
+    return error_response(400, "bad-value", "A value is too long or of the wrong type.")
+
+
 def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
     status = exc.code or 500
     message = exc.description or exc.name
@@ -86,5 +92,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ImportProblem, _import_problem)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(IntegrityError, _integrity_error)
+    app.register_error_handler(DataError, _data_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

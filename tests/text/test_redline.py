@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -176,3 +177,35 @@ def test_libreoffice_opens_it_and_keeps_the_revisions(revision, tmp_path):
     resaved = (tmp_path / "resaved" / "redline.docx").read_bytes()
     assert accepted_text(resaved) == expected(new, note_after="5")
     assert rejected_text(resaved) == expected(old, note_after="5")
+
+
+def test_random_edits_of_every_numbered_paragraph_round_trip():
+    """Accept all gives every new paragraph, reject all every old one, whatever the edits."""
+    text = PALERMO.read_text(encoding="utf-8")
+    paragraphs = re.findall(r"^(\d+)\.\s+(.*\S)", text, flags=re.MULTILINE)
+    rng = random.Random(5)
+    vocabulary = ["shall", "may", "consider", "not", "appropriate", ",", "2030", "“all”"]
+    rows, old_lines, new_lines = [], [], []
+    for number, old in paragraphs:
+        words = old.split(" ")
+        for _ in range(rng.randrange(0, 6)):
+            at = rng.randrange(len(words))
+            if rng.random() < 0.5:
+                words[at] = rng.choice(vocabulary)
+            else:
+                words.insert(at, rng.choice(vocabulary))
+        new = " ".join(words)
+        roll = rng.random()
+        if roll < 0.1:
+            rows.append(RedlineRow(number, old, None))
+            old_lines.append(f"{number}\t{old}")
+        elif roll < 0.2:
+            rows.append(RedlineRow(number, None, new))
+            new_lines.append(f"{number}\t{new}")
+        else:
+            rows.append(RedlineRow(number, old, new))
+            old_lines.append(f"{number}\t{old}")
+            new_lines.append(f"{number}\t{new}")
+    data = redline_docx(rows, title="T", author="US", date=DATE)
+    assert accepted_text(data) == ["T"] + new_lines
+    assert rejected_text(data) == ["T"] + old_lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -113,3 +114,44 @@ def test_diff_html_escapes_before_marking_up():
     assert re.search(r'<del class="diff-del">[^<]*6</del>', html)
     assert re.search(r'<ins class="diff-ins">[^<]*7</ins>', html)
     assert diff_html([(EQUAL, "a < b")]) == "a &lt; b"
+
+
+def test_random_edits_of_real_paragraphs_round_trip():
+    """Whatever the edits, the equal+inserted parts are the new text, equal+deleted the old."""
+    text = PALERMO.read_text(encoding="utf-8")
+    paragraphs = re.findall(r"^\d+\.\s+(.*\S)", text, flags=re.MULTILINE)
+    rng = random.Random(11)
+    vocabulary = "shall may consider endeavour not “appropriate” , ; ( ) 2030".split()
+    for old in paragraphs:
+        words = old.split(" ")
+        for _ in range(rng.randrange(1, 8)):
+            at = rng.randrange(len(words))
+            roll = rng.random()
+            if roll < 0.4:
+                words[at] = rng.choice(vocabulary)
+            elif roll < 0.7 and len(words) > 1:
+                del words[at]
+            else:
+                words.insert(at, rng.choice(vocabulary))
+        new = " ".join(words)
+        ops = word_diff(old, new)
+        assert side(ops, INSERT) == new
+        assert side(ops, DELETE) == old
+        assert all(text for _, text in ops)
+        assert all(a[0] != b[0] for a, b in zip(ops, ops[1:], strict=False))
+
+
+def test_words_added_or_cut_at_the_start_keep_both_sides_spaced():
+    assert word_diff("States shall act.", "All States shall act.") == [
+        (INSERT, "All "),
+        (EQUAL, "States shall act."),
+    ]
+    assert word_diff("Also States shall act.", "States shall act.") == [
+        (DELETE, "Also "),
+        (EQUAL, "States shall act."),
+    ]
+    assert word_diff("States shall act now.", "States shall act.") == [
+        (EQUAL, "States shall act"),
+        (DELETE, " now"),
+        (EQUAL, "."),
+    ]
