@@ -164,3 +164,24 @@ def test_word_redline_has_real_tracked_changes(client, auth, app, tmp_path: Path
         env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert (tmp_path / "redline.pdf").stat().st_size > 1000
+
+
+def test_huge_versions_are_refused_within_a_documented_limit(client, auth, app, monkeypatch):
+    from multilateral.services import compare
+
+    doc = _doc_id(app, PALERMO)
+    monkeypatch.setattr(compare, "MAX_COMPARE_PARAGRAPHS", 50)  # Palermo has over 100 units
+    response = client.get(f"/api/documents/{doc}/compare?from=1&to=2", headers=auth("viewer"))
+    assert response.status_code == 413 and response.json["error"]["code"] == "too-large"
+
+
+def test_compare_with_another_document_from_the_document_page(client, app) -> None:
+    from tests.conftest import login
+
+    login(client, "viewer")
+    palermo, smuggling = _doc_id(app, PALERMO), _doc_id(app, SMUGGLING)
+    html = client.get(f"/documents/{smuggling}").get_data(as_text=True)
+    assert f'<option value="{palermo}:3"' in html  # the latest version of the Palermo text
+    page = client.get(f"/compare?from={palermo}:3&to={smuggling}:1")
+    assert page.status_code == 200
+    assert "Settlement of disputes" in page.get_data(as_text=True)

@@ -47,3 +47,16 @@ def test_config_layers_instance_then_environment_then_test_dict(
     monkeypatch.delenv("MULTILATERAL_INDEX_DIR")
     assert create_app().config["INDEX_DIR"] == "/from/instance"
     assert create_app().config["DELEGATION"] == "Canada"
+
+
+def test_sqlite_runs_with_foreign_keys_and_write_ahead_log(app) -> None:
+    from sqlalchemy import text
+
+    from multilateral.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            assert db.engine.dialect.name == "postgresql"
+            return
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.models import Document, Forum, Treaty
+from multilateral.models import Document, Forum, Treaty, Version
 from multilateral.services import documents as document_service
 from multilateral.services.analysis import document_summary
 from multilateral.services.treaties import party_count
@@ -59,4 +59,20 @@ def document(document_id: int) -> Any:
         except ValueError:
             raise ServiceError(400, "bad-parameter", "version must be a number.") from None
     summary = document_summary(version.paragraphs) if version else None
-    return render_template("documents/show.html", document=doc, version=version, summary=summary)
+    # Latest versions of the other documents, for comparing with last year's text.
+    other_versions = db.session.scalars(
+        db.select(Version)
+        .join(Document)
+        .where(Version.document_id != doc.id)
+        .order_by(Document.title, Version.number.desc())
+    ).all()
+    latest: dict[int, Version] = {}
+    for v in other_versions:
+        latest.setdefault(v.document_id, v)
+    return render_template(
+        "documents/show.html",
+        document=doc,
+        version=version,
+        summary=summary,
+        other_versions=list(latest.values()),
+    )
