@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
@@ -13,6 +14,7 @@ from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import ROLES, User
 from multilateral.models.audit import acting_user
+from multilateral.text.formats.errors import ImportProblem
 
 __all__ = ["init_app"]
 
@@ -113,6 +115,77 @@ def reindex_command() -> None:
     click.echo(f"Indexed {reindex()} paragraphs.")
 
 
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--document", "document_id", type=int, required=True, help="Id of the document.")
+@click.option("--label", required=True, help="Label of every version imported (Rev.1 …).")
+@click.option("--date", "version_date", default=None, help="Date the revisions bear, YYYY-MM-DD.")
+@with_appcontext
+def import_command(
+    paths: tuple[Path, ...], document_id: int, label: str, version_date: str | None
+) -> None:
+    """Import files as successive versions of one document, in the order given.
+
+    Each file is its own transaction: a refused file is reported and the next one is
+    imported. Exits with status 1 when any file failed.
+    """
+    from multilateral.models import Document
+    from multilateral.services.imports import import_file
+    from multilateral.services.versions import parse_date
+
+    acting_user.set((None, "cli"))
+    try:
+        when = parse_date(version_date)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    if db.session.get(Document, document_id) is None:
+        raise click.ClickException(f"There is no document {document_id}.")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    outcomes: list[str] = []
+    failed = 0
+    with click.progressbar(paths, label=f"Importing {len(paths)} files") as bar:
+        for path in bar:
+            try:
+                if path.stat().st_size > limit:  # refused before it is read into memory
+                    raise ImportProblem(
+                        "too-large",
+                        f"{path.name}: the file is {path.stat().st_size:,} bytes, "
+                        f"over the limit of {limit:,} bytes",
+                    )
+                version = import_file(
+                    db.session.get(Document, document_id),
+                    path.name,
+                    path.read_bytes(),
+                    label=label,
+                    version_date=when,
+                )
+                db.session.commit()
+                outcomes.append(
+                    f"ok: {path.name} → version {version.number} "
+                    f"({len(version.paragraphs)} paragraphs)"
+                )
+            except (ImportProblem, ServiceError) as exc:
+                db.session.rollback()
+                failed += 1
+                # The importers name the file themselves; the line names it once.
+                outcomes.append(
+                    f"failed: {path.name}: {exc.message.removeprefix(path.name + ': ')}"
+                )
+            except OSError as exc:
+                db.session.rollback()
+                failed += 1
+                outcomes.append(f"failed: {path.name}: {exc.strerror or exc}")
+            except Exception as exc:  # one broken file must not stop the batch
+                db.session.rollback()
+                failed += 1
+                outcomes.append(f"failed: {path.name}: {type(exc).__name__}: {exc}")
+    for line in outcomes:
+        click.echo(line)
+    click.echo(f"{len(paths) - failed} imported, {failed} failed.")
+    if failed:
+        click.get_current_context().exit(1)
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
@@ -121,5 +194,6 @@ def init_app(app: Flask) -> None:
         create_token_command,
         bootstrap_admin_command,
         reindex_command,
+        import_command,
     ):
         app.cli.add_command(command)

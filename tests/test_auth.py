@@ -96,3 +96,8 @@ def test_logout(client: FlaskClient) -> None:
     token = csrf_token(client, "/")
     client.post("/logout", data={"csrf_token": token})
     assert client.get("/").status_code == 302
+
+
+def test_anonymous_writes_are_unauthorized_not_csrf_errors(client: FlaskClient) -> None:
+    response = client.post("/api/documents", json=NEW_DOC)
+    assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"

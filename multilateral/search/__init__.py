@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from whoosh import index
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import QueryParser
 
 from multilateral.extensions import db
@@ -40,7 +40,6 @@ SCHEMA = Schema(
     kind=ID(stored=True),
     label=ID(stored=True),
     year=NUMERIC(stored=True),
-    latest=BOOLEAN(stored=True),
     number=STORED,
     text=TEXT(analyzer=StemmingAnalyzer(), stored=True),
 )
@@ -90,8 +89,7 @@ def _before_commit(session: Session) -> None:
     ready: list[tuple[str, list[dict[str, Any]]]] = []
     for op, target in pending:
         if op == "add":
-            latest = target is target.document.latest_version
-            ready.append((str(target.id), _documents_for(target, latest)))
+            ready.append((str(target.id), _documents_for(target)))
         else:
             ready.append((str(target), []))
     session.info.setdefault(_READY, []).extend(ready)
@@ -103,7 +101,10 @@ def _after_commit(session: Session) -> None:
         _write(ready)
 
 
-def _documents_for(version: Any, latest: bool) -> list[dict[str, Any]]:
+def _documents_for(version: Any) -> list[dict[str, Any]]:
+    """Index documents for a version's paragraphs. Which version is a document's latest is
+    not stored: it changes with every upload, and re-indexing the previous version each
+    time doubled the cost of an import; searches ask the database instead."""
     document = version.document
     year = (version.date or version.created_at).year
     return [
@@ -117,7 +118,6 @@ def _documents_for(version: Any, latest: bool) -> list[dict[str, Any]]:
             "kind": p.kind,
             "label": p.label,
             "year": year,
-            "latest": latest,
             "number": p.number,
             "text": p.text,
         }
@@ -159,8 +159,7 @@ def reindex() -> int:
     count = 0
     with ix.writer() as writer:
         for version in db.session.scalars(db.select(Version)):
-            latest = version is version.document.latest_version
-            for doc in _documents_for(version, latest):
+            for doc in _documents_for(version):
                 writer.add_document(**doc)
                 count += 1
     return count

@@ -119,6 +119,4 @@ def add_version(
     document.updated_at = utcnow()
     db.session.flush()
     queue_version(db.session, version)
-    if previous is not None:
-        queue_version(db.session, previous)  # no longer the latest
     return version

@@ -55,9 +55,6 @@ def _before_request() -> Any:
         db.session.commit()  # keeps last_used_at
         login_user(user)
         g.token_auth = True
-    elif request.method not in ("GET", "HEAD", "OPTIONS"):
-        # Cookie sessions must prove the request came from our own pages.
-        csrf.protect()
     if current_user.is_authenticated:
         acting_user.set((current_user.id, current_user.username))
     else:
@@ -66,6 +63,9 @@ def _before_request() -> Any:
             if wants_json():
                 return error_response(401, "unauthorized", "Log in or send a bearer token.")
             return redirect(url_for("auth.login", next=request.full_path))
+    if token is None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # Cookie sessions must prove the request came from our own pages.
+        csrf.protect()
     return None
 
 

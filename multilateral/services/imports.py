@@ -1,0 +1,244 @@
+"""Importing a received draft as the next version of a document.
+
+The one path every entry point takes (the API, the upload page and ``flask import``):
+read and segment the source with the text layer's importers, optionally apply the kinds a
+negotiator corrected on the preview, then :func:`~multilateral.services.versions.add_version`.
+Nothing here commits: a refused file raises before anything is flushed, and the caller's
+rollback (the error handlers, the CLI's per-file loop) leaves database and index untouched.
+
+Between the upload page's preview and its Save, the uploaded bytes wait in a *stash*: a file
+in the instance folder named by their SHA-256, never by anything the user sent, so the
+preview form only carries a hash that is checked against ``[0-9a-f]{64}`` and against the
+bytes it names. The stash lives in ``UPLOAD_STASH_DIR`` when configured (for instance
+``MULTILATERAL_UPLOAD_STASH_DIR``), else in ``<instance>/uploads``; a stashed file is removed
+by the Save, whatever its outcome, or swept after a day when the preview is abandoned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import time
+from collections.abc import Sequence
+from datetime import date
+
+from flask import current_app
+
+from multilateral.errors import ServiceError
+from multilateral.extensions import db
+from multilateral.models import Document, User, Version
+from multilateral.services.versions import add_version
+from multilateral.text.formats.errors import ImportProblem
+from multilateral.text.formats.reader import read_source, sha256_of
+from multilateral.text.segment import segment_text
+from multilateral.text.units import KINDS, Segmented
+
+__all__ = [
+    "LABEL_MAX",
+    "read_upload",
+    "read_pasted",
+    "pasted_bytes",
+    "check_label",
+    "apply_kinds",
+    "duplicate_of",
+    "import_file",
+    "import_text",
+    "stash_put",
+    "stash_get",
+    "stash_drop",
+]
+
+#: Longest version label the database holds (``Version.label``).
+LABEL_MAX = 100
+#: A stash key: exactly a lowercase hex SHA-256, so it can never name another path.
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: Stashed uploads older than this are swept away by the next :func:`stash_put`.
+STASH_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def read_upload(filename: str, data: bytes, *, content_type: str | None = None) -> Segmented:
+    """Segment an uploaded file under the configured size limit (ImportProblem if refused)."""
+    return read_source(filename, data, content_type=content_type, max_bytes=_max_bytes())
+
+
+def _normalise_pasted(text: str) -> str:
+    # Browsers send a textarea's line breaks as CRLF: without this the same text pasted on
+    # the page and sent to the API would hash differently and escape the duplicate check.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def pasted_bytes(text: str) -> bytes:
+    """Pasted text as the bytes its SHA-256 is taken of: UTF-8, line breaks as ``\\n``."""
+    return _normalise_pasted(text).encode("utf-8")
+
+
+def read_pasted(text: str) -> Segmented:
+    """Segment pasted text, refusing what :func:`read_source` refuses in a file."""
+    text = _normalise_pasted(text)
+    if not text.strip():
+        raise ImportProblem("empty", "The pasted text is empty.")
+    size = len(text.encode("utf-8"))
+    if size > _max_bytes():
+        raise ImportProblem(
+            "too-large",
+            f"The pasted text is {size:,} bytes, over the limit of {_max_bytes():,} bytes.",
+        )
+    if "\x00" in text:
+        raise ImportProblem("nul-bytes", "The pasted text contains NUL characters.")
+    return segment_text(text)
+
+
+def apply_kinds(segmented: Segmented, kinds: Sequence[str] | None) -> Segmented:
+    """The units with the kinds a negotiator chose on the preview, one per unit in order."""
+    if kinds is None:
+        return segmented
+    if len(kinds) != len(segmented.units):
+        raise ServiceError(
+            400,
+            "stale-preview",
+            f"The preview listed {len(kinds)} paragraphs but the file has "
+            f"{len(segmented.units)}; upload it again.",
+        )
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ServiceError(400, "bad-kind", f"kind must be one of: {', '.join(KINDS)}.")
+    units = [
+        dataclasses.replace(unit, kind=kind)
+        for unit, kind in zip(segmented.units, kinds, strict=True)
+    ]
+    return Segmented(units=units, title=segmented.title, warnings=list(segmented.warnings))
+
+
+def duplicate_of(document: Document, sha256: str) -> int | None:
+    """The number of the version of ``document`` stored from these very bytes, if any."""
+    return db.session.scalar(
+        db.select(Version.number).filter_by(document_id=document.id, sha256=sha256)
+    )
+
+
+def check_label(label: str) -> str:
+    """The label trimmed; 400 when longer than the database holds."""
+    label = (label or "").strip()
+    if len(label) > LABEL_MAX:
+        raise ServiceError(400, "bad-field", f"label must be at most {LABEL_MAX} characters.")
+    return label
+
+
+def import_file(
+    document: Document,
+    filename: str,
+    data: bytes,
+    *,
+    label: str = "",
+    version_date: date | None = None,
+    created_by: User | None = None,
+    content_type: str | None = None,
+    kinds: Sequence[str] | None = None,
+) -> Version:
+    """Store an uploaded file as the next version of ``document`` (flushed, not committed).
+
+    Raises ImportProblem for a file the importers refuse and ServiceError for a duplicate
+    (409), a bad label or kinds that no longer match the file.
+    """
+    label = check_label(label)
+    segmented = apply_kinds(read_upload(filename, data, content_type=content_type), kinds)
+    return add_version(
+        document,
+        segmented,
+        sha256=sha256_of(data),
+        label=label,
+        version_date=version_date,
+        source_filename=os.path.basename(filename)[:300],
+        created_by=created_by,
+    )
+
+
+def import_text(
+    document: Document,
+    text: str,
+    *,
+    label: str = "",
+    version_date: date | None = None,
+    created_by: User | None = None,
+    kinds: Sequence[str] | None = None,
+) -> Version:
+    """Store pasted text as the next version of ``document`` (flushed, not committed)."""
+    label = check_label(label)
+    segmented = apply_kinds(read_pasted(text), kinds)
+    return add_version(
+        document,
+        segmented,
+        sha256=sha256_of(pasted_bytes(text)),
+        label=label,
+        version_date=version_date,
+        source_filename="",
+        created_by=created_by,
+    )
+
+
+# -- the stash between preview and save -------------------------------------------------
+
+
+def _stash_dir() -> str:
+    folder = current_app.config.get("UPLOAD_STASH_DIR") or os.path.join(
+        current_app.instance_path, "uploads"
+    )
+    os.makedirs(folder, exist_ok=True)
+    return str(folder)
+
+
+def _stash_path(sha256: str) -> str:
+    if not _SHA256.match(sha256 or ""):
+        raise ServiceError(400, "stale-preview", "The preview is not valid; upload the file again.")
+    return os.path.join(_stash_dir(), sha256)
+
+
+def _sweep(folder: str, now: float) -> None:
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        try:
+            if now - os.path.getmtime(path) > STASH_MAX_AGE_SECONDS:
+                os.remove(path)
+        except OSError:  # removed meanwhile by another request: nothing to sweep
+            continue
+
+
+def stash_put(data: bytes) -> str:
+    """Keep uploaded bytes until the negotiator saves the preview; returns their SHA-256."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    path = _stash_path(sha256)
+    _sweep(os.path.dirname(path), time.time())
+    partial = f"{path}.{os.getpid()}.part"
+    with open(partial, "wb") as handle:
+        handle.write(data)
+    os.replace(partial, path)  # atomic: a concurrent Save never reads half a file
+    return sha256
+
+
+def stash_get(sha256: str) -> bytes:
+    """The stashed bytes, checked against their name (400 when gone or altered)."""
+    path = _stash_path(sha256)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ServiceError(
+            400, "stale-preview", "The preview has expired or was saved already; upload again."
+        ) from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ServiceError(400, "stale-preview", "The stashed upload is damaged; upload again.")
+    return data
+
+
+def stash_drop(sha256: str) -> None:
+    """Forget stashed bytes (after a save, successful or not)."""
+    try:
+        os.remove(_stash_path(sha256))
+    except (FileNotFoundError, ServiceError):
+        pass
