@@ -19,7 +19,8 @@ Recalling its resolution 78/189 of 19 December 2023 on trafficking in women and 
 
 1. Decides to convene a high-level meeting on trafficking in persons at its eighty-first session;
 
-2. Requests the Secretary-General to submit a report on the implementation of the present resolution at its eighty-first session;
+2. Requests the Secretary-General to submit a report on the implementation of the present \
+resolution at its eighty-first session;
 
 3. Encourages States to consider, as appropriate, ratifying the Protocol;
 """

@@ -79,7 +79,9 @@ def test_inserting_a_paragraph_renumbers_the_rest_and_follows_the_text(client, a
     text = _palermo_text()
     # Insert a new paragraph 1 in article 5; the old 1 and 2 become 2 and 3.
     anchor = "1.   " + ART5_1
-    new_paragraph = "1.   Each State Party shall establish a national rapporteur on trafficking in persons.   \n"
+    new_paragraph = (
+        "1.   Each State Party shall establish a national rapporteur on trafficking in persons.\n"
+    )
     revised = text.replace(anchor, new_paragraph + anchor.replace("1.   ", "2.   ", 1), 1)
     revised = revised.replace(
         "2.   Each State Party shall also adopt", "3.   Each State Party shall also adopt", 1

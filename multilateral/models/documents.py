@@ -146,7 +146,7 @@ class Paragraph(db.Model):
     )
     #: 0-based order within the version.
     position: Mapped[int]
-    #: title, preambular, operative, subparagraph, chapter, article, paragraph, heading, annex, text.
+    #: One of multilateral.text.units.KINDS (title, preambular, operative, article …).
     kind: Mapped[str] = mapped_column(String(20))
     #: Number label as printed: "1", "5 bis", "(a)", "Article 6"; "" when none.
     number: Mapped[str] = mapped_column(String(40), default="")

@@ -75,8 +75,10 @@ def analyse_units(units: Sequence[Unit]) -> list[Analysis | None]:
                 label=parent.label,
                 strength=parent.strength,
                 cues=analysis.cues,
-                explanation=f"{parent.label}: governed by the chapeau of {chapeau or 'its paragraph'}"
-                f" ({parent.explanation})",
+                explanation=(
+                    f"{parent.label}: governed by the chapeau of {chapeau or 'its paragraph'}"
+                    f" ({parent.explanation})"
+                ),
             )
         results.append(analysis)
     return results

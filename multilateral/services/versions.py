@@ -10,8 +10,8 @@ from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, User, Version
 from multilateral.models.base import utcnow
 from multilateral.search import queue_version
-from multilateral.text.align import align, lineage
 from multilateral.services.analysis import analyse_units
+from multilateral.text.align import align, lineage
 from multilateral.text.units import Segmented, Unit
 
 __all__ = ["add_version", "units_of", "parse_date"]
