@@ -17,7 +17,6 @@ by the Save, whatever its outcome, or swept after a day when the preview is aban
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import re
 import time
@@ -27,7 +26,6 @@ from datetime import date
 from flask import current_app
 
 from multilateral.errors import ServiceError
-from multilateral.extensions import db
 from multilateral.models import Document, User, Version
 from multilateral.services.versions import add_version
 from multilateral.text.formats.errors import ImportProblem
@@ -42,7 +40,6 @@ __all__ = [
     "pasted_bytes",
     "check_label",
     "apply_kinds",
-    "duplicate_of",
     "import_file",
     "import_text",
     "stash_put",
@@ -113,13 +110,6 @@ def apply_kinds(segmented: Segmented, kinds: Sequence[str] | None) -> Segmented:
         for unit, kind in zip(segmented.units, kinds, strict=True)
     ]
     return Segmented(units=units, title=segmented.title, warnings=list(segmented.warnings))
-
-
-def duplicate_of(document: Document, sha256: str) -> int | None:
-    """The number of the version of ``document`` stored from these very bytes, if any."""
-    return db.session.scalar(
-        db.select(Version.number).filter_by(document_id=document.id, sha256=sha256)
-    )
 
 
 def check_label(label: str) -> str:
@@ -211,7 +201,7 @@ def _sweep(folder: str, now: float) -> None:
 
 def stash_put(data: bytes) -> str:
     """Keep uploaded bytes until the negotiator saves the preview; returns their SHA-256."""
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256_of(data)
     path = _stash_path(sha256)
     _sweep(os.path.dirname(path), time.time())
     partial = f"{path}.{os.getpid()}.part"
@@ -231,7 +221,7 @@ def stash_get(sha256: str) -> bytes:
         raise ServiceError(
             400, "stale-preview", "The preview has expired or was saved already; upload again."
         ) from None
-    if hashlib.sha256(data).hexdigest() != sha256:
+    if sha256_of(data) != sha256:
         raise ServiceError(400, "stale-preview", "The stashed upload is damaged; upload again.")
     return data
 

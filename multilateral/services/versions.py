@@ -14,7 +14,7 @@ from multilateral.services.analysis import analyse_units
 from multilateral.text.align import align, lineage
 from multilateral.text.units import Segmented, Unit
 
-__all__ = ["add_version", "units_of", "parse_date"]
+__all__ = ["add_version", "duplicate_of", "units_of", "parse_date"]
 
 
 def parse_date(value: str | None) -> date | None:
@@ -44,6 +44,13 @@ def units_of(version: Version) -> list[Unit]:
     ]
 
 
+def duplicate_of(document: Document, sha256: str) -> int | None:
+    """The number of the version of ``document`` stored from these very bytes, if any."""
+    return db.session.scalar(
+        db.select(Version.number).filter_by(document_id=document.id, sha256=sha256)
+    )
+
+
 def _new_lineage() -> str:
     return uuid.uuid4().hex
 
@@ -63,9 +70,7 @@ def add_version(
     Paragraphs inherit the lineage ids of the previous version's paragraphs they are
     aligned with, so positions and comments follow a paragraph through revisions.
     """
-    duplicate = db.session.scalar(
-        db.select(Version.number).filter_by(document_id=document.id, sha256=sha256)
-    )
+    duplicate = duplicate_of(document, sha256)
     if duplicate is not None:
         raise ServiceError(
             409,

@@ -26,7 +26,7 @@ from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, For
 from multilateral.services import documents as document_service
 from multilateral.services import imports
 from multilateral.services.analysis import analyse_units
-from multilateral.services.versions import parse_date, units_of
+from multilateral.services.versions import duplicate_of, parse_date, units_of
 from multilateral.text.formats.akn import write_akn
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.formats.reader import sha256_of
@@ -196,7 +196,7 @@ def upload_preview(document_id: int) -> Any:
             data = imports.pasted_bytes(form.text.data or "")
         else:
             raise ServiceError(400, "missing-file", "Choose a file or paste the text.")
-        duplicate = imports.duplicate_of(document, sha256_of(data))
+        duplicate = duplicate_of(document, sha256_of(data))
         if duplicate is not None:
             raise ServiceError(
                 409, "duplicate-version", f"This is identical to version {duplicate}."
