@@ -24,7 +24,6 @@ from multilateral.extensions import db
 __all__ = [
     "init_search",
     "queue_version",
-    "queue_removal",
     "index_state",
     "query_index",
     "reindex",
@@ -67,11 +66,7 @@ def _open() -> index.Index:
 
 def queue_version(session: Session, version: Any) -> None:
     """Index this version's paragraphs once the transaction commits."""
-    session.info.setdefault(_PENDING, []).append(("add", version))
-
-
-def queue_removal(session: Session, version_id: int) -> None:
-    session.info.setdefault(_PENDING, []).append(("remove", version_id))
+    session.info.setdefault(_PENDING, []).append(version)
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:
@@ -86,12 +81,7 @@ def _before_commit(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    ready: list[tuple[str, list[dict[str, Any]]]] = []
-    for op, target in pending:
-        if op == "add":
-            ready.append((str(target.id), _documents_for(target)))
-        else:
-            ready.append((str(target), []))
+    ready = [_documents_for(version) for version in pending]
     session.info.setdefault(_READY, []).extend(ready)
 
 
@@ -125,11 +115,12 @@ def _documents_for(version: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _write(ready: list[tuple[str, list[dict[str, Any]]]]) -> None:
+def _write(ready: list[list[dict[str, Any]]]) -> None:
     ix = _open()
     with ix.writer() as writer:
-        for version_id, docs in ready:
-            writer.delete_by_term("version_id", version_id)
+        # A version is added once, when it is stored (versions are append-only): its
+        # paragraphs are all new, so nothing needs deleting first.
+        for docs in ready:
             for doc in docs:
                 writer.add_document(**doc)
 
@@ -145,6 +136,7 @@ def index_state() -> dict[str, Any]:
 
 
 def query_index(text: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Stored fields of the paragraphs best matching ``text`` (Whoosh query syntax)."""
     ix = _open()
     with ix.searcher() as searcher:
         query = QueryParser("text", ix.schema).parse(text)
