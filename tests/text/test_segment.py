@@ -1,13 +1,11 @@
 """Segmenting plain text, pasted e-mail and the shared Markdown treaty texts."""
 
-from pathlib import Path
-
 import pytest
 
 from multilateral.text.segment import segment_text
 from multilateral.text.units import KINDS
+from tests.conftest import TEXTS
 
-TEXTS = Path(__file__).resolve().parents[1] / "data" / "texts"
 PALERMO_FILES = [
     "palermo_tip_protocol_2000_final_en.txt",
     "nl_bwb_palermo_tip_protocol_rev_061f5d5.txt",
