@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_compare import baseline, build  # noqa: E402
+from bench_import import median_time  # noqa: E402  (one timing helper)
 from flask_migrate import upgrade  # noqa: E402
 
 from multilateral import create_app  # noqa: E402
@@ -38,15 +38,6 @@ from multilateral.services.documents import create_document  # noqa: E402
 from multilateral.services.versions import add_version  # noqa: E402
 from multilateral.text.formats.reader import sha256_of  # noqa: E402
 from multilateral.text.units import Segmented  # noqa: E402
-
-
-def median_time(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:
