@@ -59,7 +59,7 @@ def main() -> None:
         from multilateral.extensions import db
         from multilateral.models import Document, Forum
         from multilateral.models.audit import acting_user
-        from multilateral.search import index_state
+        from multilateral.search import backend
         from multilateral.services.documents import create_document
         from multilateral.services.imports import import_file
         from multilateral.text.formats.reader import read_source
@@ -111,7 +111,7 @@ def main() -> None:
                 f"({args.files / parse_t:7.1f} files/s, {parse_t / args.files * 1000:.1f} ms/file)"
             )
             print(f"  ratio import / parse          {import_t / parse_t:8.2f}x")
-            print(f"  index holds {index_state()['paragraphs']} paragraphs")
+            print(f"  index holds {backend().state().paragraphs} paragraphs")
 
             big = docx_of(draft_lines(rng, args.paragraphs))
             parse_times, import_times = [], []

@@ -67,7 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from multilateral.views import api, auth, clauses, compare, pages, versions
+    from multilateral.views import api, auth, clauses, compare, pages, search, versions
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(versions.bp)
     app.register_blueprint(clauses.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(search.bp)
     auth.init_app(app)
 
 

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 
 from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, Version
-from multilateral.search import index_state, query_index
+from multilateral.search import backend
+from multilateral.search.gateway import SearchQuery
 from tests.conftest import TEXTS
 
 #: A UN draft resolution as delegations circulate it: symbol, title, opening formula,
@@ -56,7 +57,7 @@ def counts(app: Flask) -> tuple[int, int, int]:
     with app.app_context():
         versions = db.session.scalar(db.select(db.func.count()).select_from(Version))
         paragraphs = db.session.scalar(db.select(db.func.count()).select_from(Paragraph))
-        indexed = index_state()["paragraphs"]
+        indexed = backend().state().paragraphs
     return versions, paragraphs, indexed
 
 
@@ -111,8 +112,8 @@ def test_upload_a_un_draft_as_docx(app: Flask, client: FlaskClient, auth) -> Non
         before[2] + len(UN_DRAFT),
     )
     with app.app_context():
-        hits = query_index("high-level meeting")
-    assert {h["document_id"] for h in hits} == {doc_id}
+        hits = backend().search(SearchQuery(text='"high-level meeting"', facets=False)).hits
+    assert {h.entry.document_id for h in hits} == {doc_id}
 
 
 def test_get_a_version_with_its_paragraphs(client: FlaskClient, auth) -> None:

@@ -11,6 +11,7 @@ from multilateral.models.documents import (
 )
 from multilateral.models.positions import PRIORITIES, STANCES, Position
 from multilateral.models.reference import Forum, ForumMembership, State
+from multilateral.models.search import OUTBOX_OPS, IndexOutbox
 from multilateral.models.treaties import ACTION_KINDS, CONSENT_KINDS, Treaty, TreatyAction
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "CONSENT_KINDS",
     "DOCUMENT_KINDS",
     "DOCUMENT_STATUSES",
+    "OUTBOX_OPS",
     "PRIORITIES",
     "ROLES",
     "STANCES",
@@ -26,6 +28,7 @@ __all__ = [
     "Document",
     "Forum",
     "ForumMembership",
+    "IndexOutbox",
     "Paragraph",
     "Position",
     "State",

@@ -1,157 +1,152 @@
-"""The one gateway to the Whoosh index of paragraphs.
+"""The one gateway to the search index.
 
-Writes reach the index only after the database commits: services queue
-operations with :func:`queue_version` / :func:`queue_removal`, an ``after_commit``
-listener applies them and an ``after_rollback`` listener drops them, so the index
-never holds a paragraph the database rolled back (Microblog's pattern).
+Services call :func:`backend` for the engine-neutral interface of
+:mod:`multilateral.search.gateway` and never import Whoosh. Index work travels through the
+transactional outbox (:mod:`multilateral.search.outbox`): it is recorded with the change
+that needs it and applied after commit, so the index never holds a paragraph the database
+rolled back and never silently misses one it committed.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
-from whoosh import index
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.qparser import QueryParser
 
 from multilateral.extensions import db
+from multilateral.search import outbox
+from multilateral.search.gateway import IndexBusy, SearchBackend
+from multilateral.search.whoosh_backend import WhooshBackend
 
 __all__ = [
+    "HealthReport",
+    "IndexBusy",
+    "IndexCheck",
+    "backend",
+    "check_index",
+    "drain_outbox",
+    "drain_quietly",
+    "health",
     "init_search",
-    "queue_version",
-    "index_state",
-    "query_index",
-    "reindex",
+    "rebuild_index",
 ]
 
-SCHEMA = Schema(
-    paragraph_id=ID(stored=True, unique=True),
-    version_id=ID(stored=True),
-    document_id=NUMERIC(stored=True),
-    version_number=NUMERIC(stored=True),
-    forum=ID(stored=True),
-    status=ID(stored=True),
-    kind=ID(stored=True),
-    label=ID(stored=True),
-    year=NUMERIC(stored=True),
-    number=STORED,
-    text=TEXT(analyzer=StemmingAnalyzer(), stored=True),
-)
-
-_PENDING = "search_pending"
-_READY = "search_ready"
+log = logging.getLogger(__name__)
 
 
 def init_search(app: Flask) -> None:
-    """Create the index directory if needed and hook the index to commits."""
+    """Create the index directory, bind this app's backend and hook the outbox to commits."""
     os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
-    if not event.contains(db.session, "after_commit", _after_commit):
-        event.listen(db.session, "before_commit", _before_commit)
-        event.listen(db.session, "after_commit", _after_commit)
-        event.listen(db.session, "after_soft_rollback", _after_rollback)
+    app.extensions["search"] = WhooshBackend(app.config["INDEX_DIR"])
+    outbox.install_outbox_listener(db.session, _drain_after_commit)
 
 
-def _open() -> index.Index:
-    path = current_app.config["INDEX_DIR"]
-    if index.exists_in(path):
-        return index.open_dir(path)
-    os.makedirs(path, exist_ok=True)
-    return index.create_in(path, SCHEMA)
+def backend() -> SearchBackend:
+    """This app's search backend (one per process, its searchers reused)."""
+    return current_app.extensions["search"]
 
 
-def queue_version(session: Session, version: Any) -> None:
-    """Index this version's paragraphs once the transaction commits."""
-    session.info.setdefault(_PENDING, []).append(version)
-
-
-def _after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_READY, None)
-
-
-def _before_commit(session: Session) -> None:
-    # The index documents are read from the database now, inside the transaction; they are
-    # written to the index only after the commit succeeds.
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    session.flush()
-    ready = [_documents_for(version) for version in pending]
-    session.info.setdefault(_READY, []).extend(ready)
-
-
-def _after_commit(session: Session) -> None:
-    ready = session.info.pop(_READY, None)
-    if ready:
-        _write(ready)
-
-
-def _documents_for(version: Any) -> list[dict[str, Any]]:
-    """Index documents for a version's paragraphs. Which version is a document's latest is
-    not stored: it changes with every upload, and re-indexing the previous version each
-    time doubled the cost of an import; searches ask the database instead."""
-    document = version.document
-    year = (version.date or version.created_at).year
-    return [
-        {
-            "paragraph_id": str(p.id),
-            "version_id": str(version.id),
-            "document_id": document.id,
-            "version_number": version.number,
-            "forum": document.forum.slug,
-            "status": document.status,
-            "kind": p.kind,
-            "label": p.label,
-            "year": year,
-            "number": p.number,
-            "text": p.text,
-        }
-        for p in version.paragraphs
-    ]
-
-
-def _write(ready: list[list[dict[str, Any]]]) -> None:
-    ix = _open()
-    with ix.writer() as writer:
-        # A version is added once, when it is stored (versions are append-only): its
-        # paragraphs are all new, so nothing needs deleting first.
-        for docs in ready:
-            for doc in docs:
-                writer.add_document(**doc)
-
-
-def index_state() -> dict[str, Any]:
-    """For the health check: is the index readable, and how many paragraphs does it hold."""
+def _drain_after_commit() -> None:
     try:
-        ix = _open()
-        with ix.searcher() as searcher:
-            return {"status": "ok", "paragraphs": searcher.doc_count()}
-    except Exception as exc:  # the health check reports, it does not crash
-        return {"status": "error", "message": str(exc)}
+        drain_outbox(timeout=outbox.AFTER_COMMIT_TIMEOUT)
+    except IndexBusy:
+        log.warning("search index busy after commit; the outbox keeps the work for later")
 
 
-def query_index(text: str, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Stored fields of the paragraphs best matching ``text`` (Whoosh query syntax)."""
-    ix = _open()
-    with ix.searcher() as searcher:
-        query = QueryParser("text", ix.schema).parse(text)
-        return [dict(hit) for hit in searcher.search(query, limit=limit)]
+def drain_outbox(*, timeout: float = outbox.AFTER_COMMIT_TIMEOUT) -> int:
+    """Apply pending index work now; returns how many outbox rows were applied."""
+    return outbox.drain(backend(), timeout=timeout)
 
 
-def reindex() -> int:
-    """Rebuild the index from the database (recovery); returns paragraphs indexed."""
-    from multilateral.models import Version
+def drain_quietly() -> None:
+    """Before a search: apply pending work if the index is free, never fail the search."""
+    try:
+        if outbox.outbox_length():
+            drain_outbox(timeout=0.2)
+    except Exception:  # a busy or broken index is reported by health, not by a search
+        log.warning("search index: pending work not applied before a search", exc_info=True)
 
-    ix = index.create_in(current_app.config["INDEX_DIR"], SCHEMA)
-    count = 0
-    with ix.writer() as writer:
-        for version in db.session.scalars(db.select(Version)):
-            for doc in _documents_for(version):
-                writer.add_document(**doc)
-                count += 1
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    status: str
+    paragraphs: int
+    database_paragraphs: int
+    outbox: int
+    stale: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "paragraphs": self.paragraphs,
+            "database_paragraphs": self.database_paragraphs,
+            "outbox": self.outbox,
+            "stale": self.stale,
+            "message": self.message,
+        }
+
+
+def health() -> HealthReport:
+    """Index state for ``/api/health``: readable? as many paragraphs as the database? work
+    waiting in the outbox? ``stale`` is true when either count disagrees."""
+    state = backend().state()
+    pending = outbox.outbox_length()
+    in_db = outbox.paragraph_count(db.session)
+    stale = state.status == "ok" and (pending > 0 or state.paragraphs != in_db)
+    status = state.status if state.status != "ok" else ("stale" if stale else "ok")
+    message = state.message
+    if stale:
+        message = (
+            f"{pending} changes wait to be indexed; the index holds {state.paragraphs} of "
+            f"{in_db} paragraphs. Run: flask --app app reindex --check"
+        )
+    return HealthReport(status, state.paragraphs, in_db, pending, stale, message)
+
+
+def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the index from the database (recovery); returns paragraphs indexed.
+
+    Outbox rows present when the rebuild starts are covered by it and cleared; rows that
+    arrive meanwhile stay for the next drain (applying them twice is harmless)."""
+    with Session(db.engine) as session:
+        # Rows visible now were committed before the rebuild reads anything: it covers them.
+        covered = list(session.scalars(db.select(outbox.IndexOutbox.id)).all())
+
+        def entries() -> Any:
+            for n, entry in enumerate(outbox.all_entries(session), 1):
+                if progress is not None:
+                    progress(n)
+                yield entry
+
+        count = backend().rebuild(entries())
+        for start in range(0, len(covered), 500):
+            chunk = covered[start : start + 500]
+            session.execute(db.delete(outbox.IndexOutbox).where(outbox.IndexOutbox.id.in_(chunk)))
+        session.commit()
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCheck:
+    missing: int
+    extra: int
+    repaired: bool
+
+
+def check_index(*, repair: bool = True) -> IndexCheck:
+    """Compare the paragraph ids in the index with the database; rebuild when they differ."""
+    with Session(db.engine) as session:
+        in_db = set(session.scalars(db.select(outbox.Paragraph.id)).all())
+    in_index = backend().paragraph_ids()
+    missing, extra = len(in_db - in_index), len(in_index - in_db)
+    repaired = False
+    if repair and (missing or extra):
+        rebuild_index()
+        repaired = True
+    return IndexCheck(missing, extra, repaired)

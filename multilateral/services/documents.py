@@ -11,7 +11,14 @@ from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, Forum, User, Version
 
-__all__ = ["create_document", "get_document", "forum_by_slug", "list_documents", "get_version"]
+__all__ = [
+    "create_document",
+    "get_document",
+    "forum_by_slug",
+    "list_documents",
+    "get_version",
+    "update_document",
+]
 
 
 def forum_by_slug(slug: str, *, status: int = 404) -> Forum:
@@ -56,6 +63,58 @@ def create_document(
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(document)
+    db.session.flush()
+    return document
+
+
+#: Fields a negotiator may change on an existing document.
+EDITABLE_FIELDS = ("title", "forum", "symbol", "kind", "status")
+
+
+def update_document(document: Document, changes: dict[str, Any]) -> Document:
+    """Change a document's title, forum, symbol, kind or status (flushed, not committed).
+
+    The search outbox sees the change in the same flush and re-indexes the document's
+    paragraphs after commit, so a text marked adopted is found under "adopted"."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ServiceError(
+            400,
+            "bad-field",
+            f"Cannot change {', '.join(unknown)}; only {', '.join(EDITABLE_FIELDS)}.",
+        )
+    for name, value in changes.items():
+        if name != "symbol" and (not isinstance(value, str) or not value.strip()):
+            raise ServiceError(400, "bad-field", f"{name} must be a non-empty string.")
+    if "title" in changes:
+        document.title = changes["title"].strip()
+    if "kind" in changes:
+        if changes["kind"] not in DOCUMENT_KINDS:
+            raise ServiceError(
+                400, "bad-kind", f"kind must be one of: {', '.join(DOCUMENT_KINDS)}."
+            )
+        document.kind = changes["kind"]
+    if "status" in changes:
+        if changes["status"] not in DOCUMENT_STATUSES:
+            raise ServiceError(
+                400, "bad-status", f"status must be one of: {', '.join(DOCUMENT_STATUSES)}."
+            )
+        document.status = changes["status"]
+    if "forum" in changes:
+        document.forum = forum_by_slug(changes["forum"], status=400)
+    if "symbol" in changes:
+        symbol = changes["symbol"]
+        if symbol is not None and not isinstance(symbol, str):
+            raise ServiceError(400, "bad-field", "symbol must be a string or null.")
+        symbol = (symbol or "").strip() or None
+        taken = symbol and db.session.scalar(
+            db.select(Document.id).where(Document.symbol == symbol, Document.id != document.id)
+        )
+        if taken:
+            raise ServiceError(
+                409, "duplicate-symbol", f"A document with symbol {symbol!r} exists."
+            )
+        document.symbol = symbol
     db.session.flush()
     return document
 

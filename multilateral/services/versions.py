@@ -9,7 +9,6 @@ from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, User, Version
 from multilateral.models.base import utcnow
-from multilateral.search import queue_version
 from multilateral.services.analysis import analyse_units
 from multilateral.text.align import align, lineage
 from multilateral.text.units import Segmented, Unit
@@ -122,6 +121,5 @@ def add_version(
         paragraphs.append(paragraph)
     db.session.add_all(paragraphs)
     document.updated_at = utcnow()
-    db.session.flush()
-    queue_version(db.session, version)
+    db.session.flush()  # the outbox records the index work in this same flush
     return version

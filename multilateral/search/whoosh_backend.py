@@ -1,0 +1,493 @@
+"""The Whoosh backend of the search gateway: one index entry per paragraph.
+
+Index design, for speed without dropping features:
+
+- ``text`` is stemmed (Porter) with positions, so "trafficking" finds "trafficked" and a
+  proximity query (``"forced labour"~3``) can check word distance.
+- ``exact`` holds every lowercase word *unstemmed* and every pair of adjacent words as one
+  term ("non punishment", "punishment principle"). A quoted phrase becomes an AND of its
+  word pairs: exact wording, no position checks, and a pair is far rarer than either of its
+  words, so even "States Parties shall" is answered from three short posting lists. Phrases
+  of three words or more also check word order on ``text`` positions, so a paragraph that
+  holds every pair but not the sequence is not a hit.
+- Filters and facets read columns (``sortable``), never stored documents; the set of
+  documents a filter allows is cached per searcher.
+- One searcher per thread, reused across requests and refreshed when the index changes.
+- Snippets are cut from the stored text by this module, with the query's own words.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from whoosh import index, query, writing
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang.porter import stem
+from whoosh.qparser import PhrasePlugin, QueryParser
+from whoosh.searching import Searcher
+from whoosh.util.text import rcompile
+
+from multilateral.search.gateway import (
+    FACETS,
+    Hit,
+    IndexBusy,
+    IndexEntry,
+    IndexState,
+    QueryError,
+    SearchQuery,
+    SearchResult,
+)
+
+__all__ = ["WhooshBackend", "SCHEMA", "MAX_QUERY_TERMS", "MAX_EXPANSION"]
+
+#: More words than this in one query is refused: no real look-up needs it, and each word is
+#: a posting list to read.
+MAX_QUERY_TERMS = 64
+#: A prefix or wildcard may stand for at most this many indexed words ("traffick*" is 7;
+#: "t*" is thousands and would read most of the index).
+MAX_EXPANSION = 256
+#: Words of context around the first match in a snippet of a long paragraph.
+SNIPPET_WORDS = 40
+
+#: A word as the tokenizers see it: letters/digits, with inner dots ("U.N.", "1.5").
+_WORD = r"\w+(\.?\w+)*"
+
+
+class _WordsAndPairs(Filter):
+    """Emits each word, then the pair it forms with the word before it ("a b")."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        previous = None
+        for token in tokens:
+            word = token.text
+            yield token
+            if previous is not None:
+                # Whoosh reuses one token object: it was consumed above, so it can carry
+                # the pair now.
+                token.text = f"{previous} {word}"
+                yield token
+            previous = word
+
+
+_EXACT_ANALYZER = RegexTokenizer(_WORD) | LowercaseFilter() | _WordsAndPairs()
+_WORDS = rcompile(_WORD)
+
+SCHEMA = Schema(
+    paragraph_id=NUMERIC(stored=True, unique=True, bits=64),
+    version_id=NUMERIC(stored=True, bits=64, sortable=True),
+    document_id=NUMERIC(stored=True, bits=64, sortable=True),
+    version_number=STORED,
+    forum=ID(stored=True, sortable=True),
+    symbol=ID(stored=True),
+    title=STORED,
+    year=ID(stored=True, sortable=True),
+    status=ID(stored=True, sortable=True),
+    kind=ID(stored=True, sortable=True),
+    paragraph_kind=ID(stored=True, sortable=True),
+    label=ID(stored=True, sortable=True),
+    strength=STORED,
+    number=STORED,
+    text=TEXT(analyzer=StemmingAnalyzer(_WORD), stored=True),
+    exact=TEXT(analyzer=_EXACT_ANALYZER, phrase=False),
+)
+
+#: Fields a user may name in a query (``forum:osce``) besides the text itself.
+QUERY_FIELDS = ("forum", "symbol", "year", "status", "kind", "paragraph_kind", "label")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+class _PhraseNode(PhrasePlugin.PhraseNode):
+    def query(self, parser: QueryParser) -> query.Query:
+        fieldname = self.fieldname or parser.fieldname
+        words = [w.lower() for w in (m.group(0) for m in _WORDS.finditer(self.text))]
+        if fieldname != "text" or self.slop != 1 or not words:
+            return super().query(parser)
+        if len(words) == 1:
+            terms: list[query.Query] = [query.Term("exact", words[0])]
+        else:
+            terms = [query.Term("exact", f"{a} {b}") for a, b in pairwise(words)]
+        if len(words) >= 3:
+            stems = [t.text for t in parser.schema["text"].analyzer(self.text, mode="query")]
+            if len(stems) >= 2:
+                terms.append(query.Phrase("text", stems))
+        return query.And(terms, boost=self.boost)
+
+
+class _PhraseTagger(PhrasePlugin.PhraseTagger):
+    def create(self, parser: QueryParser, match: re.Match[str]) -> _PhraseNode:
+        slop = int(match.group("slop")) if match.group("slop") else 1
+        return _PhraseNode(match.group("text"), match.start("text"), slop)
+
+
+class _ExactPhrasePlugin(PhrasePlugin):
+    """Whoosh's phrase syntax ("…" and "…"~N), with exact phrases answered from pairs."""
+
+    def taggers(self, parser: QueryParser) -> list[tuple[Any, int]]:
+        return [(_PhraseTagger(self.expr), 0)]
+
+
+def _parser(schema: Schema) -> QueryParser:
+    parser = QueryParser("text", schema)
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(_ExactPhrasePlugin())
+    return parser
+
+
+class WhooshBackend:
+    """The gateway's interface over a Whoosh index in one directory."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._index: index.Index | None = None
+        self._parser = _parser(SCHEMA)
+        #: (reader generation, allowed versions) → allowed docnums
+        self._allowed_cache: dict[tuple[Any, frozenset[int]], set[int]] = {}
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _open(self, *, create: bool = True) -> index.Index:
+        with self._lock:
+            if self._index is None:
+                if index.exists_in(self.path):
+                    self._index = index.open_dir(self.path)
+                elif create:
+                    os.makedirs(self.path, exist_ok=True)
+                    self._index = index.create_in(self.path, SCHEMA)
+                else:
+                    raise FileNotFoundError(f"no search index in {self.path}")
+            return self._index
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher, refreshed when a writer has committed since."""
+        current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is None:
+            current = self._open().searcher()
+        else:
+            # refresh() hands the old searcher's still-valid segment readers to the new one,
+            # so the old one is dropped, not closed.
+            current = current.refresh()
+        self._local.searcher = current
+        return current
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self, *, timeout: float) -> Iterator[_WhooshBatch]:
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.05)
+        except index.LockError:
+            raise IndexBusy(f"another process held the search index for {timeout:g} s") from None
+        batch = _WhooshBatch(writer)
+        try:
+            yield batch
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=not batch.bulk)
+
+    def rebuild(self, entries: Iterator[IndexEntry], *, timeout: float = 60.0) -> int:
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.1, limitmb=256)
+        except index.LockError:
+            raise IndexBusy(f"another process held the search index for {timeout:g} s") from None
+        count = 0
+        try:
+            for entry in entries:
+                writer.add_document(**_fields(entry))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        # CLEAR drops every older segment in the same commit: searchers see the old index
+        # until that moment, then the new one, never an empty one.
+        writer.commit(mergetype=writing.CLEAR)
+        return count
+
+    # -- reading -------------------------------------------------------------------------
+
+    def state(self) -> IndexState:
+        try:
+            if not index.exists_in(self.path):
+                return IndexState("missing", 0, "The search index has not been built.")
+            return IndexState("ok", self.searcher().doc_count())
+        except Exception as exc:  # the health check reports, it does not crash
+            return IndexState("error", 0, f"{type(exc).__name__}: {exc}")
+
+    def paragraph_ids(self) -> set[int]:
+        searcher = self.searcher()
+        return {int(fields["paragraph_id"]) for fields in searcher.all_stored_fields()}
+
+    def word_weight(self) -> Callable[[str], float]:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        total = max(1, searcher.doc_count_all())
+
+        @lru_cache(maxsize=4096)
+        def weight(word: str) -> float:
+            df = reader.doc_frequency("text", _stem(word.lower()))
+            return math.log((total + 1) / (df + 0.5))
+
+        return weight
+
+    def candidates(self, words: Sequence[str], *, limit: int) -> list[tuple[IndexEntry, float]]:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        stems = {_stem(w.lower()) for w in words if w.strip()}
+        present = [(reader.doc_frequency("text", s), s) for s in stems]
+        present = sorted((df, s) for df, s in present if df > 0)
+        if not present:
+            return []
+        # The rarest words find reuse; the most common ones ("States", "shall") only add
+        # thousands of candidates that share a formula.
+        chosen = [s for _, s in present[:12]]
+        q = query.Or([query.Term("text", s) for s in chosen])
+        results = searcher.search(q, limit=limit)
+        return [(_entry(hit.fields()), hit.score or 0.0) for hit in results]
+
+    def search(self, request: SearchQuery) -> SearchResult:
+        parsed = self._parse(request.text)
+        searcher = self.searcher()
+        self._check_expansion(parsed, searcher)
+        filters = [
+            query.Term(name, str(value))
+            for name, value in (
+                ("forum", request.forum),
+                ("year", request.year),
+                ("status", request.status),
+                ("label", request.label),
+                ("kind", request.kind),
+                ("paragraph_kind", request.paragraph_kind),
+            )
+            if value not in (None, "")
+        ]
+        q = query.And([parsed, *filters]) if filters else parsed
+        allowed = (
+            self._allowed_docnums(searcher, request.allowed_versions)
+            if request.allowed_versions is not None
+            else None
+        )
+        first = (request.page - 1) * request.per_page
+        results = searcher.search(
+            q, limit=first + request.per_page, filter=allowed, terms=False, scored=True
+        )
+        matched = None
+        if request.facets:
+            matched = self._matching(searcher, q, allowed)
+            total = len(matched)
+        else:
+            total = len(results)
+        marks = _Marks.of(q)
+        hits = [
+            Hit(_entry(hit.fields()), hit.score or 0.0, marks.snippet(hit["text"]))
+            for hit in results[first : first + request.per_page]
+        ]
+        facets = self._facets(searcher, matched) if matched is not None else {}
+        return SearchResult(hits=hits, total=total, facets=facets)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> query.Query:
+        words = len(_WORDS.findall(text))
+        if words > MAX_QUERY_TERMS:
+            raise QueryError(
+                f"The query has {words} words; at most {MAX_QUERY_TERMS} are searched. "
+                "To find where a passage was agreed before, use the precedents look-up."
+            )
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as exc:  # Whoosh raises assorted errors on odd syntax
+            raise QueryError(f"The query could not be read: {exc}") from None
+        if parsed is query.NullQuery:
+            raise QueryError("The query holds no word to search for.")
+        return parsed
+
+    def _check_expansion(self, q: query.Query, searcher: Searcher) -> None:
+        reader = searcher.reader()
+        for leaf in q.leaves():
+            if isinstance(leaf, (query.Prefix, query.Wildcard, query.FuzzyTerm, query.Regex)):
+                expanded = 0
+                for _ in leaf._btexts(reader):
+                    expanded += 1
+                    if expanded > MAX_EXPANSION:
+                        raise QueryError(
+                            f"{leaf.text}* stands for more than {MAX_EXPANSION} different words; "
+                            "give more letters before the *."
+                        )
+
+    def _allowed_docnums(self, searcher: Searcher, versions: frozenset[int]) -> set[int]:
+        reader = searcher.reader()
+        key = (id(reader), reader.generation(), versions)
+        cached = self._allowed_cache.get(key)
+        if cached is None:
+            column = reader.column_reader("version_id")
+            cached = {docnum for docnum, v in enumerate(column) if v in versions}
+            if len(self._allowed_cache) > 16:
+                self._allowed_cache.clear()
+            self._allowed_cache[key] = cached
+        return cached
+
+    def _matching(self, searcher: Searcher, q: query.Query, allowed: set[int] | None) -> list[int]:
+        docs = q.docs(searcher)
+        if allowed is None:
+            return list(docs)
+        return [d for d in docs if d in allowed]
+
+    def _facets(self, searcher: Searcher, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
+        reader = searcher.reader()
+        found: dict[str, list[tuple[str, int]]] = {}
+        for name in FACETS:
+            column = reader.column_reader(name)
+            counts = Counter(column[d] for d in docnums)
+            values = [(_text(v), n) for v, n in counts.items() if v not in (None, b"", "")]
+            if name == "year":
+                values.sort(key=lambda item: item[0], reverse=True)
+            else:
+                values.sort(key=lambda item: (-item[1], item[0]))
+            found[name] = values
+        return found
+
+
+class _WhooshBatch:
+    def __init__(self, writer: writing.IndexWriter) -> None:
+        self.writer = writer
+        #: Set by callers adding many versions: commit without merging segments now.
+        self.bulk = False
+
+    def add(self, entries: Iterable[IndexEntry]) -> None:
+        for entry in entries:
+            self.writer.add_document(**_fields(entry))
+
+    def remove_version(self, version_id: int) -> None:
+        self.writer.delete_by_term("version_id", version_id)
+
+    def remove_document(self, document_id: int) -> None:
+        self.writer.delete_by_term("document_id", document_id)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _fields(entry: IndexEntry) -> dict[str, Any]:
+    return {
+        "paragraph_id": entry.paragraph_id,
+        "version_id": entry.version_id,
+        "document_id": entry.document_id,
+        "version_number": entry.version_number,
+        "forum": entry.forum,
+        "symbol": entry.symbol,
+        "title": entry.title,
+        "year": str(entry.year),
+        "status": entry.status,
+        "kind": entry.kind,
+        "paragraph_kind": entry.paragraph_kind,
+        "label": entry.label,
+        "strength": entry.strength,
+        "number": entry.number,
+        "text": entry.text,
+        "exact": entry.text,
+    }
+
+
+def _entry(fields: dict[str, Any]) -> IndexEntry:
+    return IndexEntry(
+        paragraph_id=int(fields["paragraph_id"]),
+        version_id=int(fields["version_id"]),
+        document_id=int(fields["document_id"]),
+        version_number=int(fields["version_number"]),
+        forum=fields["forum"],
+        symbol=fields.get("symbol") or "",
+        title=fields.get("title") or "",
+        year=int(fields["year"]),
+        status=fields["status"],
+        kind=fields["kind"],
+        paragraph_kind=fields["paragraph_kind"],
+        label=fields["label"],
+        strength=int(fields.get("strength") or 0),
+        number=fields.get("number") or "",
+        text=fields["text"],
+    )
+
+
+class _Marks:
+    """The words of a query to mark in a snippet: stems, prefixes and exact word runs."""
+
+    def __init__(self, stems: set[str], prefixes: tuple[str, ...], runs: list[tuple[str, ...]]):
+        self.stems = stems
+        self.prefixes = prefixes
+        self.runs = runs
+
+    @classmethod
+    def of(cls, q: query.Query) -> _Marks:
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        runs: list[tuple[str, ...]] = []
+
+        def walk(node: query.Query) -> None:
+            if isinstance(node, query.Not):
+                return
+            if isinstance(node, query.Term) and node.fieldname == "exact":
+                runs.append(tuple(node.text.split(" ")))
+            elif isinstance(node, query.Term) and node.fieldname == "text":
+                stems.add(node.text)
+            elif isinstance(node, query.Phrase) and node.fieldname == "text":
+                stems.update(node.words)
+            elif isinstance(node, (query.Prefix, query.Wildcard)) and node.fieldname == "text":
+                prefixes.append(node.text.rstrip("*?").lower())
+            for child in node.children():
+                walk(child)
+
+        walk(q)
+        return cls(stems, tuple(p for p in prefixes if p), runs)
+
+    def snippet(self, text: str) -> str:
+        words = list(_WORDS.finditer(text))
+        lowered = [m.group(0).lower() for m in words]
+        marked = [False] * len(words)
+        for i, word in enumerate(lowered):
+            if _stem(word) in self.stems or (self.prefixes and word.startswith(self.prefixes)):
+                marked[i] = True
+        for run in self.runs:
+            n = len(run)
+            for i in range(len(lowered) - n + 1):
+                if tuple(lowered[i : i + n]) == run:
+                    for j in range(i, i + n):
+                        marked[j] = True
+        start_word, end_word = 0, len(words)
+        if len(words) > SNIPPET_WORDS:
+            first = marked.index(True) if any(marked) else 0
+            start_word = max(0, first - SNIPPET_WORDS // 4)
+            end_word = min(len(words), start_word + SNIPPET_WORDS)
+        start = words[start_word].start() if start_word else 0
+        end = words[end_word - 1].end() if end_word < len(words) else len(text)
+        out = ["… " if start_word else ""]
+        cursor = start
+        for i in range(start_word, end_word):
+            if marked[i]:
+                m = words[i]
+                out.append(html.escape(text[cursor : m.start()]))
+                out.append(f"<mark>{html.escape(m.group(0))}</mark>")
+                cursor = m.end()
+        out.append(html.escape(text[cursor:end]))
+        if end_word < len(words):
+            out.append(" …")
+        return "".join(out)
