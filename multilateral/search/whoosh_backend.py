@@ -159,6 +159,9 @@ class WhooshBackend:
         self._parser = _parser(SCHEMA)
         #: (reader generation, allowed versions) → allowed docnums
         self._allowed_cache: dict[tuple[Any, frozenset[int]], set[int]] = {}
+        #: Word weights (IDF) for precedents, valid while the reader is the same.
+        self._weights_key: tuple[int, int] | None = None
+        self._weights: dict[str, float] = {}
 
     # -- opening -------------------------------------------------------------------------
 
@@ -239,12 +242,18 @@ class WhooshBackend:
     def word_weight(self) -> Callable[[str], float]:
         searcher = self.searcher()
         reader = searcher.reader()
+        key = (id(reader), reader.generation())
+        if self._weights_key != key:
+            self._weights_key, self._weights = key, {}
+        weights = self._weights
         total = max(1, searcher.doc_count_all())
 
-        @lru_cache(maxsize=4096)
         def weight(word: str) -> float:
-            df = reader.doc_frequency("text", _stem(word.lower()))
-            return math.log((total + 1) / (df + 0.5))
+            found = weights.get(word)
+            if found is None:
+                df = reader.doc_frequency("text", _stem(word.lower()))
+                found = weights[word] = math.log((total + 1) / (df + 0.5))
+            return found
 
         return weight
 
@@ -322,6 +331,8 @@ class WhooshBackend:
 
     def _check_expansion(self, q: query.Query, searcher: Searcher) -> None:
         reader = searcher.reader()
+        if isinstance(q, query.Every) or any(isinstance(x, query.Every) for x in q.leaves()):
+            raise QueryError("A lone * would match every paragraph; add words to search for.")
         for leaf in q.leaves():
             if isinstance(leaf, (query.Prefix, query.Wildcard, query.FuzzyTerm, query.Regex)):
                 expanded = 0

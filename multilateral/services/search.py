@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 MAX_PRECEDENT_CHARS = 20_000
 #: Candidates fetched from the index for re-ranking.
 PRECEDENT_POOL = 200
+#: A smaller pool per paragraph when a whole version is looked up for its page: the source
+#: of reused language shares the paragraph's rarest words and comes early.
+VERSION_PRECEDENT_POOL = 40
 VERSION_CHOICES = ("latest", "all")
 
 
@@ -148,6 +151,7 @@ def precedents(
     *,
     limit: int = 10,
     exclude_document: int | None = None,
+    pool: int = PRECEDENT_POOL,
 ) -> list[PrecedentHit]:
     """Earlier paragraphs closest to ``text``: adopted texts first, then drafts, each by
     similarity. The text is matched word by word, never read as query syntax."""
@@ -166,10 +170,10 @@ def precedents(
     if not words:
         return []
     the_backend = backend()
-    pool = _ask(the_backend.candidates, words, limit=PRECEDENT_POOL)
+    found = _ask(the_backend.candidates, words, limit=pool)
     entries = {
         entry.paragraph_id: entry
-        for entry, _score in pool
+        for entry, _score in found
         if exclude_document is None or entry.document_id != exclude_document
     }
     ranked = rank(
@@ -187,20 +191,25 @@ def precedents(
             seen[key][1].append(entry)
         else:
             seen[key] = [precedent, [entry]]
+    chosen = sorted(
+        seen.values(),
+        key=lambda item: (item[1][0].status != "adopted", -item[0].similarity, item[0].key),
+    )[:limit]
     hits = []
-    for precedent, group in seen.values():
+    for precedent, group in chosen:
         newest = max(group, key=lambda e: e.version_number)
         hits.append(
             PrecedentHit(
                 entry=newest,
                 similarity=precedent.similarity,
                 diff=word_diff(newest.text, text),
-                also_in_versions=tuple(sorted(e.version_number for e in group if e is not newest)),
+                also_in_versions=tuple(
+                    sorted(e.version_number for e in group if e is not newest)
+                ),
             )
         )
-    hits.sort(key=lambda h: (h.entry.status != "adopted", -h.similarity, h.entry.paragraph_id))
     log.debug("precedents: %d hits in %.1f ms", len(hits), (time.perf_counter() - started) * 1e3)
-    return hits[:limit]
+    return hits
 
 
 #: Paragraph kinds that carry language worth looking up.
@@ -227,6 +236,7 @@ def version_precedents(
             paragraph.text[:MAX_PRECEDENT_CHARS],
             limit=per_paragraph,
             exclude_document=version.document_id,
+            pool=VERSION_PRECEDENT_POOL,
         )
     if len(_version_cache) > 64:
         _version_cache.clear()
