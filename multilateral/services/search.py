@@ -22,7 +22,6 @@ from multilateral.search.gateway import IndexEntry, QueryError, SearchQuery, Sea
 from multilateral.text.clauses import LABELS
 from multilateral.text.precedents import Candidate, lookup_words, rank
 from multilateral.text.units import KINDS
-from multilateral.text.worddiff import word_diff
 
 __all__ = [
     "MAX_PRECEDENT_CHARS",
@@ -171,43 +170,34 @@ def precedents(
         return []
     the_backend = backend()
     found = _ask(the_backend.candidates, words, limit=pool)
-    entries = {
-        entry.paragraph_id: entry
-        for entry, _score in found
-        if exclude_document is None or entry.document_id != exclude_document
-    }
+    # One candidate per wording of a text: the newest version holding it, the others named.
+    groups: dict[tuple[int, str], list[IndexEntry]] = {}
+    for entry, _score in found:
+        if exclude_document is not None and entry.document_id == exclude_document:
+            continue
+        groups.setdefault((entry.document_id, " ".join(entry.text.split())), []).append(entry)
+    newest: dict[int, tuple[IndexEntry, tuple[int, ...]]] = {}
+    for group in groups.values():
+        top = max(group, key=lambda e: e.version_number)
+        others = tuple(sorted(e.version_number for e in group if e is not top))
+        newest[top.paragraph_id] = (top, others)
     ranked = rank(
         text,
-        [Candidate(e.paragraph_id, e.text, e.status == "adopted") for e in entries.values()],
+        [Candidate(e.paragraph_id, e.text, e.status == "adopted") for e, _ in newest.values()],
         idf=the_backend.word_weight(),
-        limit=len(entries),
+        limit=limit,
     )
-    # One hit per wording of a text: the newest version holding it, the others named.
-    seen: dict[tuple[int, str], list[Any]] = {}
-    for precedent in ranked:
-        entry = entries[precedent.key]
-        key = (entry.document_id, " ".join(entry.text.split()))
-        if key in seen:
-            seen[key][1].append(entry)
-        else:
-            seen[key] = [precedent, [entry]]
-    chosen = sorted(
-        seen.values(),
-        key=lambda item: (item[1][0].status != "adopted", -item[0].similarity, item[0].key),
-    )[:limit]
-    hits = []
-    for precedent, group in chosen:
-        newest = max(group, key=lambda e: e.version_number)
-        hits.append(
-            PrecedentHit(
-                entry=newest,
-                similarity=precedent.similarity,
-                diff=word_diff(newest.text, text),
-                also_in_versions=tuple(
-                    sorted(e.version_number for e in group if e is not newest)
-                ),
-            )
+    hits = [
+        PrecedentHit(
+            entry=newest[p.key][0],
+            similarity=p.similarity,
+            diff=p.diff,
+            also_in_versions=newest[p.key][1],
         )
+        for p in ranked
+    ]
+    # Of the closest, adopted texts come first, then drafts (each by similarity).
+    hits.sort(key=lambda h: (h.entry.status != "adopted", -h.similarity, h.entry.paragraph_id))
     log.debug("precedents: %d hits in %.1f ms", len(hits), (time.perf_counter() - started) * 1e3)
     return hits
 
