@@ -143,7 +143,11 @@ def check_index(*, repair: bool = True) -> IndexCheck:
     """Compare the paragraph ids in the index with the database; rebuild when they differ."""
     with Session(db.engine) as session:
         in_db = set(session.scalars(db.select(outbox.Paragraph.id)).all())
-    in_index = backend().paragraph_ids()
+    try:
+        in_index = backend().paragraph_ids()
+    except Exception:  # an unreadable index holds nothing we can use: rebuild it
+        log.warning("search index unreadable; --check rebuilds it", exc_info=True)
+        in_index = set()
     missing, extra = len(in_db - in_index), len(in_index - in_db)
     repaired = False
     if repair and (missing or extra):

@@ -31,7 +31,13 @@ from itertools import pairwise
 from typing import Any
 
 from whoosh import index, query, writing
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import (
+    Filter,
+    IDAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemmingAnalyzer,
+)
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import PhrasePlugin, QueryParser
@@ -89,7 +95,7 @@ SCHEMA = Schema(
     document_id=NUMERIC(stored=True, bits=64, sortable=True),
     version_number=STORED,
     forum=ID(stored=True, sortable=True),
-    symbol=ID(stored=True),
+    symbol=ID(stored=True, analyzer=IDAnalyzer(lowercase=True)),
     title=STORED,
     year=ID(stored=True, sortable=True),
     status=ID(stored=True, sortable=True),
@@ -99,11 +105,19 @@ SCHEMA = Schema(
     strength=STORED,
     number=STORED,
     text=TEXT(analyzer=StemmingAnalyzer(_WORD), stored=True),
-    exact=TEXT(analyzer=_EXACT_ANALYZER, phrase=False),
+    exact=TEXT(analyzer=_EXACT_ANALYZER),
 )
 
-#: Fields a user may name in a query (``forum:osce``) besides the text itself.
+#: The index's name in its directory, versioned with :data:`SCHEMA`: an index built by an
+#: older schema is not opened (it reads as missing, and ``reindex`` builds this one).
+INDEX_NAME = "MULTILATERAL_2"
+
+#: Fields a user may name in a query (``forum:osce``) besides the text itself; any other
+#: "name:" is read as words.
 QUERY_FIELDS = ("forum", "symbol", "year", "status", "kind", "paragraph_kind", "label")
+#: "name:" directly followed by a value, outside quotes (a field specification).
+_FIELD_PREFIX = re.compile(r'(?<![\w"])([A-Za-z_]+):(?=[^\s:])')
+_QUERY_SCHEMA = Schema(text=SCHEMA["text"], **{name: SCHEMA[name] for name in QUERY_FIELDS})
 
 
 @lru_cache(maxsize=65536)
@@ -118,14 +132,13 @@ class _PhraseNode(PhrasePlugin.PhraseNode):
         if fieldname != "text" or self.slop != 1 or not words:
             return super().query(parser)
         if len(words) == 1:
-            terms: list[query.Query] = [query.Term("exact", words[0])]
-        else:
-            terms = [query.Term("exact", f"{a} {b}") for a, b in pairwise(words)]
-        if len(words) >= 3:
-            stems = [t.text for t in parser.schema["text"].analyzer(self.text, mode="query")]
-            if len(stems) >= 2:
-                terms.append(query.Phrase("text", stems))
-        return query.And(terms, boost=self.boost)
+            return query.Term("exact", words[0], boost=self.boost)
+        pairs = [f"{a} {b}" for a, b in pairwise(words)]
+        if len(pairs) == 1:
+            return query.Term("exact", pairs[0], boost=self.boost)
+        # Each pair sits at the position of its second word, so the pairs of a phrase are
+        # consecutive exactly where the phrase occurs: word order checked on rare terms.
+        return query.Phrase("exact", pairs, boost=self.boost)
 
 
 class _PhraseTagger(PhrasePlugin.PhraseTagger):
@@ -156,7 +169,7 @@ class WhooshBackend:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._index: index.Index | None = None
-        self._parser = _parser(SCHEMA)
+        self._parser = _parser(_QUERY_SCHEMA)
         #: (reader generation, allowed versions) → allowed docnums
         self._allowed_cache: dict[tuple[Any, frozenset[int]], set[int]] = {}
         #: Word weights (IDF) for precedents, valid while the reader is the same.
@@ -168,26 +181,43 @@ class WhooshBackend:
     def _open(self, *, create: bool = True) -> index.Index:
         with self._lock:
             if self._index is None:
-                if index.exists_in(self.path):
-                    self._index = index.open_dir(self.path)
+                if index.exists_in(self.path, indexname=INDEX_NAME):
+                    self._index = index.open_dir(self.path, indexname=INDEX_NAME)
                 elif create:
                     os.makedirs(self.path, exist_ok=True)
-                    self._index = index.create_in(self.path, SCHEMA)
+                    self._index = index.create_in(self.path, SCHEMA, indexname=INDEX_NAME)
                 else:
                     raise FileNotFoundError(f"no search index in {self.path}")
             return self._index
 
     def searcher(self) -> Searcher:
-        """This thread's searcher, refreshed when a writer has committed since."""
+        """This thread's searcher, replaced when the index directory changed since it was
+        opened (a commit, a rebuild, a damaged or removed file)."""
+        stamp = self._stamp()
         current: Searcher | None = getattr(self._local, "searcher", None)
-        if current is None:
-            current = self._open().searcher()
-        else:
-            # refresh() hands the old searcher's still-valid segment readers to the new one,
-            # so the old one is dropped, not closed.
-            current = current.refresh()
-        self._local.searcher = current
-        return current
+        if current is not None and getattr(self._local, "stamp", None) == stamp:
+            return current
+        # Not Searcher.refresh(): Whoosh-Reloaded 2.7.5 reuses a segment's old reader (its
+        # new deletions unseen) and keeps segments a merge or a rebuild removed.
+        fresh = self._open().searcher()
+        self._local.searcher, self._local.stamp = fresh, stamp
+        self._allowed_cache.clear()
+        if current is not None:
+            current.close()
+        return fresh
+
+    def _stamp(self) -> tuple[tuple[str, int, int, int], ...]:
+        """Name, inode, size and time of each index file: any commit or damage changes it."""
+        stamp = []
+        with os.scandir(self.path) as found:
+            for entry in found:
+                try:
+                    s = entry.stat()
+                except FileNotFoundError:  # a writer's temporary file, gone already
+                    continue
+                if not entry.name.endswith("LOCK"):
+                    stamp.append((entry.name, s.st_ino, s.st_size, s.st_mtime_ns))
+        return tuple(sorted(stamp))
 
     # -- writing -------------------------------------------------------------------------
 
@@ -207,6 +237,14 @@ class WhooshBackend:
         writer.commit(merge=not batch.bulk)
 
     def rebuild(self, entries: Iterator[IndexEntry], *, timeout: float = 60.0) -> int:
+        with self._lock:
+            try:
+                readable = index.exists_in(self.path, indexname=INDEX_NAME)
+            except Exception:
+                readable = False
+            if not readable:  # table of contents gone or unreadable: start afresh
+                os.makedirs(self.path, exist_ok=True)
+                self._index = index.create_in(self.path, SCHEMA, indexname=INDEX_NAME)
         ix = self._open()
         try:
             writer = ix.writer(timeout=timeout, delay=0.1, limitmb=256)
@@ -229,11 +267,18 @@ class WhooshBackend:
 
     def state(self) -> IndexState:
         try:
-            if not index.exists_in(self.path):
-                return IndexState("missing", 0, "The search index has not been built.")
+            if not index.exists_in(self.path, indexname=INDEX_NAME):
+                return IndexState(
+                    "missing", 0, "The search index has not been built: flask --app app reindex"
+                )
             return IndexState("ok", self.searcher().doc_count())
         except Exception as exc:  # the health check reports, it does not crash
-            return IndexState("error", 0, f"{type(exc).__name__}: {exc}")
+            return IndexState(
+                "error",
+                0,
+                f"The search index cannot be read ({type(exc).__name__}: {exc}). "
+                "Rebuild it: flask --app app reindex",
+            )
 
     def paragraph_ids(self) -> set[int]:
         searcher = self.searcher()
@@ -295,15 +340,14 @@ class WhooshBackend:
             else None
         )
         first = (request.page - 1) * request.per_page
-        results = searcher.search(
-            q, limit=first + request.per_page, filter=allowed, terms=False, scored=True
-        )
-        matched = None
-        if request.facets:
-            matched = self._matching(searcher, q, allowed)
-            total = len(matched)
-        else:
-            total = len(results)
+        try:
+            results = searcher.search(
+                q, limit=first + request.per_page, filter=allowed, terms=False, scored=True
+            )
+            matched = self._matching(searcher, q, allowed) if request.facets else None
+        except query.QueryError as exc:  # e.g. a phrase on a field without positions
+            raise QueryError(f"The query could not be run: {exc}") from None
+        total = len(matched) if matched is not None else len(results)
         marks = _Marks.of(q)
         hits = [
             Hit(_entry(hit.fields()), hit.score or 0.0, marks.snippet(hit["text"]))
@@ -321,6 +365,13 @@ class WhooshBackend:
                 f"The query has {words} words; at most {MAX_QUERY_TERMS} are searched. "
                 "To find where a passage was agreed before, use the precedents look-up."
             )
+        for name in _FIELD_PREFIX.findall(text):
+            if name not in QUERY_FIELDS and name != "text":
+                raise QueryError(
+                    f"{name}: is not a field to search; use one of "
+                    + ", ".join(f"{f}:" for f in QUERY_FIELDS)
+                    + ", or leave out the colon."
+                )
         try:
             parsed = self._parser.parse(text)
         except Exception as exc:  # Whoosh raises assorted errors on odd syntax
@@ -334,14 +385,15 @@ class WhooshBackend:
         if isinstance(q, query.Every) or any(isinstance(x, query.Every) for x in q.leaves()):
             raise QueryError("A lone * would match every paragraph; add words to search for.")
         for leaf in q.leaves():
-            if isinstance(leaf, (query.Prefix, query.Wildcard, query.FuzzyTerm, query.Regex)):
+            if isinstance(leaf, query.MultiTerm):
                 expanded = 0
                 for _ in leaf._btexts(reader):
                     expanded += 1
                     if expanded > MAX_EXPANSION:
+                        what = f"{leaf.text}*" if isinstance(leaf, query.Prefix) else str(leaf)
                         raise QueryError(
-                            f"{leaf.text}* stands for more than {MAX_EXPANSION} different words; "
-                            "give more letters before the *."
+                            f"{what} stands for more than {MAX_EXPANSION} different words; "
+                            "give more letters before the * or narrow the range."
                         )
 
     def _allowed_docnums(self, searcher: Searcher, versions: frozenset[int]) -> set[int]:
