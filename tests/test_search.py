@@ -275,13 +275,23 @@ def test_stemmed_word_finds_inflections_but_the_quoted_word_does_not(
     assert hit_ids(client, h, q='"TRAFFICKED"', versions="all") == quoted
 
 
-def test_snippets_mark_the_matched_words(client: FlaskClient, auth) -> None:
-    body = client.get(
-        "/api/search", query_string={"q": '"forced labour"'}, headers=auth("viewer")
-    ).json
+@pytest.mark.parametrize(
+    "phrase, marked",
+    [
+        ('"forced labour"', r"<mark>forced</mark>\s*<mark>labour</mark>"),
+        (
+            '"trafficking in persons"',
+            r"<mark>trafficking</mark>\s*<mark>in</mark>\s*<mark>persons</mark>",
+        ),
+    ],
+)
+def test_snippets_mark_the_matched_words(
+    client: FlaskClient, auth, phrase: str, marked: str
+) -> None:
+    body = client.get("/api/search", query_string={"q": phrase}, headers=auth("viewer")).json
     assert body["hits"]
     for hit in body["hits"]:
-        assert re.search(r"<mark>forced</mark>\s*<mark>labour</mark>", hit["snippet"], re.I), hit
+        assert re.search(marked, hit["snippet"], re.I), hit
 
 
 # -- 2. prefix, boolean, field and proximity queries ----------------------------------------

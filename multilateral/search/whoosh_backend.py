@@ -510,6 +510,10 @@ class _Marks:
                 return
             if isinstance(node, query.Term) and node.fieldname == "exact":
                 runs.append(tuple(node.text.split(" ")))
+            elif isinstance(node, query.Phrase) and node.fieldname == "exact":
+                # A phrase of word pairs ("a b", "b c"): the run is a, b, c.
+                pairs = [pair.split(" ") for pair in node.words]
+                runs.append((pairs[0][0], *(pair[-1] for pair in pairs)))
             elif isinstance(node, query.Term) and node.fieldname == "text":
                 stems.add(node.text)
             elif isinstance(node, query.Phrase) and node.fieldname == "text":
