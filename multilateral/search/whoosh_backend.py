@@ -18,6 +18,7 @@ Index design, for speed without dropping features:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import os
@@ -451,24 +452,8 @@ def _text(value: Any) -> str:
 
 
 def _fields(entry: IndexEntry) -> dict[str, Any]:
-    return {
-        "paragraph_id": entry.paragraph_id,
-        "version_id": entry.version_id,
-        "document_id": entry.document_id,
-        "version_number": entry.version_number,
-        "forum": entry.forum,
-        "symbol": entry.symbol,
-        "title": entry.title,
-        "year": str(entry.year),
-        "status": entry.status,
-        "kind": entry.kind,
-        "paragraph_kind": entry.paragraph_kind,
-        "label": entry.label,
-        "strength": entry.strength,
-        "number": entry.number,
-        "text": entry.text,
-        "exact": entry.text,
-    }
+    # The year is an ID (a facet value); the text goes to both the stemmed and exact fields.
+    return {**dataclasses.asdict(entry), "year": str(entry.year), "exact": entry.text}
 
 
 def _entry(fields: dict[str, Any]) -> IndexEntry:
