@@ -31,7 +31,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from whoosh import index, query, writing
+from whoosh import collectors, index, query, writing
 from whoosh.analysis import (
     Filter,
     IDAnalyzer,
@@ -343,20 +343,24 @@ class WhooshBackend:
             else None
         )
         first = (request.page - 1) * request.per_page
+        # One pass scores every match, keeps the top ones and records all of them (for the
+        # total and the facets). Whoosh's block-skipping top-N is quicker for the top ten
+        # alone, but then counting the total ran the whole query a second time.
+        top = _TopAndAll(limit=first + request.per_page, usequality=False)
+        collector = top if allowed is None else collectors.FilterCollector(top, allow=allowed)
         try:
-            results = searcher.search(
-                q, limit=first + request.per_page, filter=allowed, terms=False, scored=True
-            )
-            matched = self._matching(searcher, q, allowed) if request.facets else None
+            searcher.search_with_collector(q, collector)
         except query.QueryError as exc:  # e.g. a phrase on a field without positions
             raise QueryError(f"The query could not be run: {exc}") from None
-        total = len(matched) if matched is not None else len(results)
+        results = collector.results()
+        matched = top.docnums
+        total = len(matched)
         marks = _Marks.of(q)
         hits = [
             Hit(_entry(hit.fields()), hit.score or 0.0, marks.snippet(hit["text"]))
             for hit in results[first : first + request.per_page]
         ]
-        facets = self._facets(searcher, matched) if matched is not None else {}
+        facets = self._facets(searcher, matched) if request.facets else {}
         return SearchResult(hits=hits, total=total, facets=facets)
 
     # -- helpers -------------------------------------------------------------------------
@@ -411,12 +415,6 @@ class WhooshBackend:
             self._allowed_cache[key] = cached
         return cached
 
-    def _matching(self, searcher: Searcher, q: query.Query, allowed: set[int] | None) -> list[int]:
-        docs = q.docs(searcher)
-        if allowed is None:
-            return list(docs)
-        return [d for d in docs if d in allowed]
-
     def _facets(self, searcher: Searcher, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
         reader = searcher.reader()
         found: dict[str, list[tuple[str, int]]] = {}
@@ -430,6 +428,18 @@ class WhooshBackend:
                 values.sort(key=lambda item: (-item[1], item[0]))
             found[name] = values
         return found
+
+
+class _TopAndAll(collectors.TopCollector):
+    """Whoosh's top-N collector that also keeps the number of every document it saw."""
+
+    def prepare(self, top_searcher: Searcher, q: query.Query, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.docnums: list[int] = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.docnums.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
 
 
 class _WhooshBatch:
