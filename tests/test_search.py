@@ -304,6 +304,22 @@ def test_prefix_query(app: Flask, client: FlaskClient, auth) -> None:
     assert {r.id for r in rows if "traffickers" in r.words} <= expected
 
 
+@pytest.mark.parametrize("q", ["traffick*", "smuggling OR trafficking", "migra* OR labour"])
+def test_total_and_facets_do_not_depend_on_the_page_size(client: FlaskClient, auth, q: str) -> None:
+    """Whoosh prunes documents that cannot reach the top N; the total and the facets must
+    still count every match, whatever N is."""
+    h = auth("viewer")
+    small = client.get(
+        "/api/search", query_string={"q": q, "versions": "all", "per_page": 1}, headers=h
+    )
+    large = client.get(
+        "/api/search", query_string={"q": q, "versions": "all", "per_page": 100}, headers=h
+    )
+    assert small.json["total"] == large.json["total"] > 1
+    assert small.json["facets"] == large.json["facets"]
+    assert small.json["total"] == len(hit_ids(client, h, q=q, versions="all"))
+
+
 def test_boolean_queries(app: Flask, client: FlaskClient, auth) -> None:
     rows = db_rows(app)
     h = auth("viewer")

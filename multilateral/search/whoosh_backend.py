@@ -346,7 +346,9 @@ class WhooshBackend:
         # One pass scores every match, keeps the top ones and records all of them (for the
         # total and the facets). Whoosh's block-skipping top-N is quicker for the top ten
         # alone, but then counting the total ran the whole query a second time.
-        top = _TopAndAll(limit=first + request.per_page, usequality=False)
+        # replace=0: Whoosh otherwise swaps in a pruned matcher that skips documents unable
+        # to reach the top N, and those would be missing from the total and the facets.
+        top = _TopAndAll(limit=first + request.per_page, usequality=False, replace=0)
         collector = top if allowed is None else collectors.FilterCollector(top, allow=allowed)
         try:
             searcher.search_with_collector(q, collector)
