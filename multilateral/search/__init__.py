@@ -9,6 +9,7 @@ rolled back and never silently misses one it committed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -82,14 +83,7 @@ class HealthReport:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "paragraphs": self.paragraphs,
-            "database_paragraphs": self.database_paragraphs,
-            "outbox": self.outbox,
-            "stale": self.stale,
-            "message": self.message,
-        }
+        return dataclasses.asdict(self)
 
 
 def health() -> HealthReport:
