@@ -67,7 +67,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from multilateral.views import api, auth, clauses, compare, pages, search, versions
+    from multilateral.views import (
+        api,
+        auth,
+        clauses,
+        compare,
+        pages,
+        search,
+        treaties,
+        versions,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
@@ -76,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clauses.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(treaties.bp)
     auth.init_app(app)
 
 

@@ -1,8 +1,9 @@
-"""Flask commands: init-db, seed, create-user, create-token, import, reindex."""
+"""Flask commands: init-db, seed, create-user, create-token, import, import-status, reindex."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -31,7 +32,8 @@ def init_db_command() -> None:
 @with_appcontext
 def seed_command() -> None:
     """Load states, forums, the Palermo Protocol and the shipped texts (idempotent)."""
-    from multilateral.services.seed import seed_all
+    from multilateral.services.seed import PALERMO_SLUG, seed_all
+    from multilateral.services.treaties import get_treaty, ratification_status
 
     acting_user.set((None, "seed"))
     report = seed_all()
@@ -39,8 +41,12 @@ def seed_command() -> None:
     click.echo(
         f"Seeded: {report.states} new states, {report.forums} new forums, "
         f"{report.memberships} new memberships, {report.treaty_actions} new treaty acts, "
+        f"{report.tip_placements} new TIP placements, "
         f"{report.documents} new documents, {report.versions} new versions."
     )
+    status = ratification_status(get_treaty(PALERMO_SLUG))
+    counts = ", ".join(f"{n} {name}" for name, n in status.counts.items())
+    click.echo(f"Palermo Protocol, all {status.total} states on record: {counts}.")
 
 
 def _read_password(prompt: bool) -> str:
@@ -222,6 +228,73 @@ def import_command(
         click.get_current_context().exit(1)
 
 
+@click.command("import-status")
+@click.argument("treaty")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source",
+    default="",
+    help="Where the table comes from (e.g. the UNTC page and the day it was copied). "
+    "Required for a UN Treaty Collection table; a CSV names its source per row.",
+)
+@click.option("--yes", is_flag=True, help="Apply without asking (after showing the preview).")
+@with_appcontext
+def import_status_command(treaty: str, file: Path, source: str, yes: bool) -> None:
+    """Update TREATY's acts from FILE: the shared CSV or a table copied from the UNTC page.
+
+    Shows what would change and applies it only on confirmation; a table with any problem
+    (an unknown name, a date before the treaty opened or in the future, an act that
+    contradicts the record) changes nothing.
+    """
+    from multilateral.services.status_import import apply_status_import, plan_status_import
+    from multilateral.services.treaties import get_treaty
+    from multilateral.text.status_tables import StatusTableError, parse_status_table
+
+    acting_user.set((None, "import-status"))
+    fail = click.get_current_context().exit
+    try:
+        record = get_treaty(treaty)
+    except ServiceError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        fail(1)
+    text = file.read_text(encoding="utf-8-sig")
+    default = source.strip() or f"{file.name} (imported {date.today().isoformat()})"
+    try:
+        rows = parse_status_table(text, source=default)
+    except StatusTableError as exc:
+        click.echo(f"error: {file.name} cannot be read; nothing was changed.", err=True)
+        for line, message in exc.problems:
+            click.echo(f"  line {line}: {message}", err=True)
+        fail(1)
+    plan = plan_status_import(record, rows)
+    if plan.problems:
+        click.echo(
+            f"error: {len(plan.problems)} problem(s) in {file.name}; nothing was changed.",
+            err=True,
+        )
+        for line, message in plan.problems:
+            click.echo(f"  line {line}: {message}", err=True)
+        fail(1)
+    counts = plan.counts
+    for change in plan.changes:
+        if change.op != "unchanged":
+            click.echo(f"  {change.op}: line {change.line}: {change.describe()}")
+    click.echo(
+        f"{record.title[:60]}…: {counts['add']} to add, {counts['update']} to update, "
+        f"{counts['unchanged']} unchanged."
+    )
+    if not counts["add"] and not counts["update"]:
+        click.echo("Nothing to change.")
+        return
+    if not yes and not click.confirm("Apply these changes?", default=False):
+        db.session.rollback()
+        click.echo("Nothing was changed.")
+        return
+    apply_status_import(plan)
+    db.session.commit()
+    click.echo(f"Applied: {counts['add']} added, {counts['update']} updated.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
@@ -231,5 +304,6 @@ def init_app(app: Flask) -> None:
         bootstrap_admin_command,
         reindex_command,
         import_command,
+        import_status_command,
     ):
         app.cli.add_command(command)

@@ -113,8 +113,10 @@ def test_every_row_has_a_source() -> None:
 
 
 def test_palermo_participants_are_known_states() -> None:
-    with (SEED_DIR / "palermo_parties.csv").open(encoding="utf-8", newline="") as handle:
-        participants = {row["iso3"] for row in csv.DictReader(handle)}
+    participants: set[str] = set()
+    for name in ("palermo_participants.csv", "palermo_participants_additions.csv"):
+        with (SEED_DIR / name).open(encoding="utf-8", newline="") as handle:
+            participants |= {row["iso3"] for row in csv.DictReader(handle)}
     assert participants
     assert participants - {state.iso3 for state in STATES} == set()
 

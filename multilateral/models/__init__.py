@@ -12,17 +12,30 @@ from multilateral.models.documents import (
 from multilateral.models.positions import PRIORITIES, STANCES, Position
 from multilateral.models.reference import Forum, ForumMembership, State
 from multilateral.models.search import OUTBOX_OPS, IndexOutbox
-from multilateral.models.treaties import ACTION_KINDS, CONSENT_KINDS, Treaty, TreatyAction
+from multilateral.models.tiers import TIERS, TipPlacement
+from multilateral.models.treaties import (
+    ACTION_KINDS,
+    CONSENT_KINDS,
+    DATE_PRECISIONS,
+    ENDING_KINDS,
+    STATEMENT_KINDS,
+    Treaty,
+    TreatyAction,
+)
 
 __all__ = [
     "ACTION_KINDS",
     "CONSENT_KINDS",
+    "DATE_PRECISIONS",
     "DOCUMENT_KINDS",
     "DOCUMENT_STATUSES",
+    "ENDING_KINDS",
     "OUTBOX_OPS",
     "PRIORITIES",
     "ROLES",
     "STANCES",
+    "STATEMENT_KINDS",
+    "TIERS",
     "ApiToken",
     "AuditEntry",
     "Document",
@@ -32,6 +45,7 @@ __all__ = [
     "Paragraph",
     "Position",
     "State",
+    "TipPlacement",
     "Treaty",
     "TreatyAction",
     "User",

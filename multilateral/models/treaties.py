@@ -11,26 +11,43 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from multilateral.extensions import db
 from multilateral.models.base import one_of, utcnow
 
-__all__ = ["ACTION_KINDS", "CONSENT_KINDS", "DATE_PRECISIONS", "Treaty", "TreatyAction"]
+__all__ = [
+    "ACTION_KINDS",
+    "CONSENT_KINDS",
+    "DATE_PRECISIONS",
+    "ENDING_KINDS",
+    "STATEMENT_KINDS",
+    "Treaty",
+    "TreatyAction",
+]
 
 #: Acts by which a participant becomes a party. "consent" is an act the source records
 #: without saying which of these it was (the Dutch treaty series' "R" lumps ratification,
 #: acceptance and approval; some sources show no kind at all).
 CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession", "succession", "consent")
+#: Acts that end a participant's consent to be bound.
+ENDING_KINDS = ("withdrawal", "denunciation")
+#: Texts attached to a participation: listed with the participant, they change no status.
+STATEMENT_KINDS = ("reservation", "declaration", "objection")
 ACTION_KINDS = (
     "signature",
     *CONSENT_KINDS,
-    "reservation",
-    "declaration",
-    "objection",
-    "withdrawal",
-    "denunciation",
+    *STATEMENT_KINDS,
+    *ENDING_KINDS,
+    #: A source lists the state among the treaty's "participants" (the UN Treaty Series
+    #: registration record does): it signed or consented, the source does not say which.
+    "participation",
+    #: A dated source says the state is not a party: the one case where "no action" is shown.
+    "non-party",
 )
-DATE_PRECISIONS = ("day", "year")
+#: How much of ``TreatyAction.date`` the source gives. A month or year act is dated the last
+#: day of its period (done by then); an "unknown" act has no date at all.
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
 
 
 class Treaty(db.Model):
     __tablename__ = "treaties"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: URL name, e.g. "palermo-protocol".
@@ -42,6 +59,11 @@ class Treaty(db.Model):
     data_note: Mapped[str] = mapped_column(Text, default="")
     #: The latest date the participant data are known to be current for.
     data_as_of: Mapped[date | None] = mapped_column(Date)
+    #: Adopted by (e.g. GA resolution 55/25 of 15 November 2000).
+    adopted_on: Mapped[date | None] = mapped_column(Date)
+    #: Opened for signature: no act can be dated before this day.
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    entry_into_force_on: Mapped[date | None] = mapped_column(Date)
     #: The treaty's own document, when it is stored.
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 
@@ -69,14 +91,17 @@ class TreatyAction(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     #: The code the source used for the kind of act ("R", "a", "A", "AA", "d"), if any.
     source_code: Mapped[str] = mapped_column(String(10), default="")
-    #: The day of the act; for year precision, 31 December of that year (done by then).
+    #: The day of the act; for month or year precision the last day of the period (done
+    #: by then); None when the source gives no date.
     date: Mapped[date | None] = mapped_column(Date)
-    #: "day" or "year": how much of ``date`` the source gives.
-    date_precision: Mapped[str] = mapped_column(String(4), default="day")
+    #: One of DATE_PRECISIONS: how much of ``date`` the source gives.
+    date_precision: Mapped[str] = mapped_column(String(10), default="day")
     #: Text of a reservation or declaration.
     text: Mapped[str] = mapped_column(Text, default="")
     #: Where the fact comes from.
     source: Mapped[str] = mapped_column(Text, default="")
+    #: What the source says beyond the act, e.g. "not a party as of 9 Nov 2020 per …".
+    note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -84,18 +109,35 @@ class TreatyAction(db.Model):
     state = relationship("State")
 
     @property
-    def date_label(self) -> str:
+    def date_value(self) -> str | None:
+        """The date as precise as the source: "2005-11-03", "2019-09", "2004" or None."""
         if self.date is None:
-            return ""
-        return str(self.date.year) if self.date_precision == "year" else self.date.isoformat()
+            return None
+        if self.date_precision == "year":
+            return f"{self.date.year:04d}"
+        if self.date_precision == "month":
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()
+
+    @property
+    def date_label(self) -> str:
+        """For people: "3 November 2005", "September 2019", "2004 (year only)", "date not known"."""
+        if self.date is None:
+            return "date not known"
+        if self.date_precision == "year":
+            return f"{self.date.year} (year only)"
+        if self.date_precision == "month":
+            return f"{self.date:%B %Y} (month only)"
+        return f"{self.date.day} {self.date:%B %Y}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
             "source_code": self.source_code,
-            "date": self.date_label or None,
+            "date": self.date_value,
             "date_precision": self.date_precision,
             "text": self.text,
+            "note": self.note,
             "source": self.source,
         }

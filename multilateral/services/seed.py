@@ -1,4 +1,4 @@
-"""Load the shipped reference data: states, forums, the Palermo Protocol and its texts.
+"""Load the shipped reference data: states, forums, texts, the Palermo Protocol, TIP tiers.
 
 Idempotent: running it again changes nothing; rows are matched on natural keys
 (ISO code, forum slug, treaty slug and act, document symbol and file hash).
@@ -22,36 +22,32 @@ from multilateral.models import (
     Version,
 )
 from multilateral.services.documents import create_document
+from multilateral.services.status_import import apply_status_import, plan_status_import
+from multilateral.services.tiers import load_placements
+from multilateral.services.treaties import create_treaty
 from multilateral.services.versions import add_version, parse_date
 from multilateral.text import refdata
 from multilateral.text.formats.reader import read_source, sha256_of
+from multilateral.text.status_tables import parse_participants_csv
 
 __all__ = ["SEED_DIR", "SeedReport", "seed_all", "PALERMO_SLUG"]
 
 SEED_DIR = Path(refdata.SEED_DIR)
 PALERMO_SLUG = "palermo-protocol"
 
-#: How the CSV's action_kind codes map to acts (see multilateral/seed/README in shared data):
-#: "R" lumps ratification, acceptance and approval; blank means the source does not say.
-_KIND_CODES = {
-    "ratification": "ratification",
-    "acceptance": "acceptance",
-    "approval": "approval",
-    "accession": "accession",
-    "succession": "succession",
-    "a": "accession",
-    "A": "acceptance",
-    "AA": "approval",
-    "d": "succession",
-    "R": "consent",
-    "": "consent",
-}
+PALERMO_TITLE = (
+    "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and "
+    "Children, supplementing the United Nations Convention against Transnational Organized Crime"
+)
 
 PALERMO_NOTE = (
-    "Participants and dates from public sources named per row (Dutch treaty series, PacLII, "
-    "whatconvention.org and a research dataset whose year-only rows run to 2011). The data are "
-    "partial: the UN Treaty Collection counted 182 parties and 117 signatories on 20 April 2024; "
-    "a participant with no recorded act is shown as not known, never as no action."
+    "183 participants from public sources named on each act (Dutch treaty series and treaty "
+    "database, Austrian federal gazette, PacLII, whatconvention.org, the UN Treaty Series "
+    "registration record, and a research dataset whose year-only dates run to 2011), plus 17 "
+    "later finds (6 dated statements that a state is not a party). Sources were read up to "
+    "November 2026. The data are partial: the UN Treaty Collection counted 182 parties and "
+    "117 signatories on 20 April 2024; a state with no act on record is shown as not known, "
+    "never as no action."
 )
 
 
@@ -61,6 +57,7 @@ class SeedReport:
     forums: int = 0
     memberships: int = 0
     treaty_actions: int = 0
+    tip_placements: int = 0
     documents: int = 0
     versions: int = 0
 
@@ -70,7 +67,8 @@ def seed_all() -> SeedReport:
     states = _seed_states(report)
     _seed_forums(report, states)
     _seed_documents(report)
-    _seed_palermo(report, states)
+    _seed_palermo(report)
+    _seed_tiers(report)
     db.session.flush()
     return report
 
@@ -124,70 +122,74 @@ def _seed_forums(report: SeedReport, states: dict[str, State]) -> None:
     db.session.flush()
 
 
-def _seed_palermo(report: SeedReport, states: dict[str, State]) -> None:
+def _seed_palermo(report: SeedReport) -> None:
+    """The Palermo Protocol and its participants: the fuller list, then the later finds.
+
+    Both files go through the same plan-and-apply as ``import-status``, so a seed run that
+    meets a contradiction stops instead of writing half the record.
+    """
     treaty = db.session.scalar(db.select(Treaty).filter_by(slug=PALERMO_SLUG))
     document = db.session.scalar(db.select(Document).filter_by(symbol="A/RES/55/25, annex II"))
     if treaty is None:
-        treaty = Treaty(
-            slug=PALERMO_SLUG,
-            title=(
-                "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially "
-                "Women and Children, supplementing the United Nations Convention against "
-                "Transnational Organized Crime"
-            ),
-            untc_reference="XVIII-12-a",
+        treaty = create_treaty(slug=PALERMO_SLUG, title=PALERMO_TITLE)
+    for name, value in (
+        ("untc_reference", "XVIII-12-a"),
+        ("adopted_on", date(2000, 11, 15)),
+        ("opened_on", date(2000, 12, 12)),
+        ("entry_into_force_on", date(2003, 12, 25)),
+        ("data_note", PALERMO_NOTE),
+        ("document_id", document.id if document else None),
+    ):
+        if getattr(treaty, name) != value:
+            setattr(treaty, name, value)
+    for filename in ("palermo_participants.csv", "palermo_participants_additions.csv"):
+        rows = parse_participants_csv((SEED_DIR / filename).read_text(encoding="utf-8"))
+        plan = plan_status_import(treaty, rows)
+        if plan.problems:
+            listed = "; ".join(f"line {line}: {message}" for line, message in plan.problems)
+            raise ValueError(f"{filename}: {listed}")
+        counts = apply_status_import(plan)
+        report.treaty_actions += counts["add"]
+    _seed_statements(report, treaty)
+    db.session.flush()
+
+
+def _seed_statements(report: SeedReport, treaty: Treaty) -> None:
+    """Reservations and declarations quoted in ``palermo_status_facts.md``, with sources."""
+    states = {s.iso3: s for s in db.session.scalars(db.select(State))}
+    have = {
+        (a.state_id, a.kind, a.date, a.text)
+        for a in db.session.scalars(
+            db.select(TreatyAction).filter(
+                TreatyAction.treaty_id == treaty.id,
+                TreatyAction.kind.in_(("reservation", "declaration")),
+            )
         )
-        db.session.add(treaty)
-    treaty.data_note = PALERMO_NOTE
-    treaty.document_id = document.id if document else None
-    have = (
-        {
-            (a.state_id, a.kind, a.date, a.source_code)
-            for a in db.session.scalars(db.select(TreatyAction).filter_by(treaty_id=treaty.id))
-        }
-        if treaty.id
-        else set()
-    )
-    latest: date | None = None
-    with open(SEED_DIR / "palermo_parties.csv", newline="", encoding="utf-8") as handle:
+    }
+    with open(SEED_DIR / "palermo_reservations.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             state = states[row["iso3"]]
-            acts: list[tuple[str, str, date, str]] = []
-            if row["signature_date"]:
-                acts.append(("signature", "", date.fromisoformat(row["signature_date"]), "day"))
-            if row["action_date"]:
-                precision = row["action_date_precision"]
-                if precision == "year":
-                    when = date(int(row["action_date"]), 12, 31)
-                else:
-                    when = date.fromisoformat(row["action_date"])
-                code = row["action_kind"].strip()
-                acts.append(
-                    (
-                        _KIND_CODES[code],
-                        code if code in ("R", "a", "A", "AA", "d") else "",
-                        when,
-                        precision,
-                    )
+            when = date.fromisoformat(row["date"])
+            if (state.id, row["kind"], when, row["text"]) in have:
+                continue
+            db.session.add(
+                TreatyAction(
+                    treaty=treaty,
+                    state=state,
+                    kind=row["kind"],
+                    date=when,
+                    date_precision="day",
+                    text=row["text"],
+                    source=row["source"],
                 )
-            for kind, code, when, precision in acts:
-                latest = max(latest, when) if latest else when
-                if (state.id, kind, when, code) in have:
-                    continue
-                db.session.add(
-                    TreatyAction(
-                        treaty=treaty,
-                        state=state,
-                        kind=kind,
-                        source_code=code,
-                        date=when,
-                        date_precision=precision,
-                        source=row["source"],
-                    )
-                )
-                report.treaty_actions += 1
-    treaty.data_as_of = latest
-    db.session.flush()
+            )
+            report.treaty_actions += 1
+
+
+def _seed_tiers(report: SeedReport) -> None:
+    report.tip_placements += load_placements(
+        [SEED_DIR / "tip_tiers.csv", SEED_DIR / "tip_tiers_additions.csv"]
+    )
 
 
 def _seed_documents(report: SeedReport) -> None:

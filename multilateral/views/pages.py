@@ -11,7 +11,7 @@ from multilateral.extensions import db
 from multilateral.models import Document, Forum, Treaty, Version
 from multilateral.services import documents as document_service
 from multilateral.services.analysis import document_summary
-from multilateral.services.treaties import party_count
+from multilateral.services.treaties import STATUS_EXPLANATIONS, ratification_status
 
 __all__ = ["bp"]
 
@@ -27,9 +27,14 @@ def home() -> Any:
         db.select(Document).order_by(Document.updated_at.desc(), Document.id.desc()).limit(10)
     ).all()
     palermo = db.session.scalar(db.select(Treaty).filter_by(slug=PALERMO))
-    parties = party_count(palermo) if palermo else None
+    counts = ratification_status(palermo).counts if palermo else None
     return render_template(
-        "pages/home.html", forums=forums, recent=recent, palermo=palermo, parties=parties
+        "pages/home.html",
+        forums=forums,
+        recent=recent,
+        palermo=palermo,
+        counts=counts,
+        explanations=STATUS_EXPLANATIONS,
     )
 
 
