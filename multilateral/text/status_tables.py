@@ -631,7 +631,8 @@ def _csv_row(
         row["action_kind"],
     )
     if code.lower() in _CSV_WORDS:
-        kind = code.lower()
+        # A kind written out is the kind itself, not a code to keep.
+        kind, code = code.lower(), ""
     elif code in _CSV_CODES:
         kind = _CSV_CODES[code]
     else:

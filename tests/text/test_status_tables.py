@@ -356,10 +356,10 @@ def test_csv_kinds_and_codes(participants):
     )
     assert non_signature(rows["BHR"]) == [RecordedAct("accession", D(2004, 6, 7), "day", "a")]
     assert non_signature(rows["SGP"]) == [
-        RecordedAct("accession", D(2015, 9, 28), "day", "accession")
+        RecordedAct("accession", D(2015, 9, 28), "day", "")
     ]
     assert non_signature(rows["USA"]) == [
-        RecordedAct("ratification", D(2005, 11, 3), "day", "ratification")
+        RecordedAct("ratification", D(2005, 11, 3), "day", "")
     ]
     # Blank kind: consent, code "".
     assert non_signature(rows["AFG"]) == [RecordedAct("consent", D(2014, 8, 14), "day", "")]
@@ -443,31 +443,31 @@ def test_csv_additions(additions):
         assert not rows[iso3].replaces_existing
     # Month precision: the last day of the month.
     assert non_signature(rows["BGD"]) == [
-        RecordedAct("accession", D(2019, 9, 30), "month", "accession")
+        RecordedAct("accession", D(2019, 9, 30), "month", "")
     ]
     assert non_signature(rows["BRN"]) == [
-        RecordedAct("accession", D(2020, 3, 31), "month", "accession")
+        RecordedAct("accession", D(2020, 3, 31), "month", "")
     ]
     assert non_signature(rows["PAK"]) == [
-        RecordedAct("accession", D(2022, 11, 30), "month", "accession")
+        RecordedAct("accession", D(2022, 11, 30), "month", "")
     ]
     assert non_signature(rows["LKA"]) == [
-        RecordedAct("ratification", D(2015, 6, 30), "month", "ratification")
+        RecordedAct("ratification", D(2015, 6, 30), "month", "")
     ]
     # Year precision with a kind.
     assert non_signature(rows["FJI"]) == [
-        RecordedAct("accession", D(2017, 12, 31), "year", "accession")
+        RecordedAct("accession", D(2017, 12, 31), "year", "")
     ]
     assert non_signature(rows["KOR"]) == [
-        RecordedAct("ratification", D(2015, 12, 31), "year", "ratification")
+        RecordedAct("ratification", D(2015, 12, 31), "year", "")
     ]
     assert rows["CZE"].acts == (
         RecordedAct("signature", D(2002, 12, 10), "day", ""),
-        RecordedAct("ratification", D(2014, 12, 17), "day", "ratification"),
+        RecordedAct("ratification", D(2014, 12, 17), "day", ""),
     )
     # Unknown date, known kind.
-    assert non_signature(rows["SDN"]) == [RecordedAct("accession", None, "unknown", "accession")]
-    assert non_signature(rows["MDV"]) == [RecordedAct("accession", None, "unknown", "accession")]
+    assert non_signature(rows["SDN"]) == [RecordedAct("accession", None, "unknown", "")]
+    assert non_signature(rows["MDV"]) == [RecordedAct("accession", None, "unknown", "")]
     # Monaco adds a domestic ordinance and a claim the file marks "not used": still only a
     # UNTS participant. Barbados is now on the inview.nl party list: a consent, no date.
     assert non_signature(rows["MCO"]) == [RecordedAct("participation", None, "unknown", "")]
