@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_compare.py
+	$(BIN)/python bench/bench_treaty.py --runs 20 --acts 5000
 	$(BIN)/python bench/bench_search.py --paragraphs 50000  # the issue's size: --paragraphs 200000 (~30 min)
 
 clean:

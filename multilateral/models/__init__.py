@@ -19,12 +19,14 @@ from multilateral.models.treaties import (
     DATE_PRECISIONS,
     ENDING_KINDS,
     STATEMENT_KINDS,
+    ActView,
     Treaty,
     TreatyAction,
 )
 
 __all__ = [
     "ACTION_KINDS",
+    "ActView",
     "CONSENT_KINDS",
     "DATE_PRECISIONS",
     "DOCUMENT_KINDS",

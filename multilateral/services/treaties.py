@@ -31,6 +31,7 @@ from multilateral.models import (
     CONSENT_KINDS,
     DATE_PRECISIONS,
     ENDING_KINDS,
+    ActView,
     Forum,
     ForumMembership,
     State,
@@ -174,10 +175,10 @@ class ParticipantStatus:
     status: str
     #: The act that makes the status: the consent act of a party, the signature of a
     #: signatory, the participation or non-party record; None when not known.
-    basis: TreatyAction | None = None
-    signature: TreatyAction | None = None
+    basis: ActView | None = None
+    signature: ActView | None = None
     #: Every act on record by the date, oldest first (reservations and declarations too).
-    actions: list[TreatyAction] = field(default_factory=list)
+    actions: list[ActView] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -228,8 +229,8 @@ class StatusReport:
 
 
 def status_of(
-    actions: list[TreatyAction], as_of: date | None, *, count_undated: bool
-) -> tuple[str, TreatyAction | None, TreatyAction | None, list[TreatyAction]]:
+    actions: list[ActView], as_of: date | None, *, count_undated: bool
+) -> tuple[str, ActView | None, ActView | None, list[ActView]]:
     """(status, basis act, signature, acts counted) for one participant's acts."""
     counted = [
         a
@@ -257,20 +258,23 @@ def status_of(
     return "not known", None, None, counted
 
 
-def _sort_key(action: TreatyAction) -> tuple[date, int]:
+def _sort_key(action: ActView) -> tuple[date, int]:
     return (action.date or date.max, action.id or 0)
 
 
 def _participants(
     treaty: Treaty, forum: Forum | None
-) -> tuple[list[State], dict[int, list[TreatyAction]]]:
+) -> tuple[list[State], dict[int, list[ActView]]]:
     """The states to report on and their acts, oldest first: two queries."""
     query = db.select(State).order_by(State.name)
     if forum is not None:
         query = query.join(ForumMembership).filter(ForumMembership.forum_id == forum.id)
     states = list(db.session.scalars(query))
-    by_state: dict[int, list[TreatyAction]] = {}
-    for action in db.session.scalars(db.select(TreatyAction).filter_by(treaty_id=treaty.id)):
+    by_state: dict[int, list[ActView]] = {}
+    columns = [getattr(TreatyAction, name) for name in ActView.COLUMNS]
+    rows = db.session.execute(db.select(*columns).filter(TreatyAction.treaty_id == treaty.id))
+    for row in rows:
+        action = ActView(*row)
         by_state.setdefault(action.state_id, []).append(action)
     for acts in by_state.values():
         acts.sort(key=_sort_key)
@@ -282,7 +286,7 @@ def _report(
     forum: Forum | None,
     as_of: date | None,
     states: list[State],
-    by_state: dict[int, list[TreatyAction]],
+    by_state: dict[int, list[ActView]],
 ) -> StatusReport:
     count_undated = as_of is None or treaty.data_as_of is None or as_of >= treaty.data_as_of
     participants = []
@@ -416,11 +420,12 @@ def record_action(
             400, "bad-date", "Give a date, or date_precision 'unknown' when the source has none."
         )
     check_act_date(treaty, kind, when, precision, today=today)
-    acts = list(
-        db.session.scalars(
+    acts = [
+        ActView.of(a)
+        for a in db.session.scalars(
             db.select(TreatyAction).filter_by(treaty_id=treaty.id, state_id=state.id)
         )
-    )
+    ]
     on = when or date.today()
     status, basis, signature, _ = status_of(sorted(acts, key=_sort_key), on, count_undated=True)
     if kind in CONSENT_KINDS and status == "party" and basis is not None:
@@ -594,8 +599,11 @@ def country_profile(iso3: str) -> CountryProfile:
     treaties = []
     for treaty in list_treaties():
         acts = sorted(
-            db.session.scalars(
-                db.select(TreatyAction).filter_by(treaty_id=treaty.id, state_id=state.id)
+            (
+                ActView.of(a)
+                for a in db.session.scalars(
+                    db.select(TreatyAction).filter_by(treaty_id=treaty.id, state_id=state.id)
+                )
             ),
             key=_sort_key,
         )

@@ -83,30 +83,29 @@ def _as_of_words(selection: StatusSelection) -> str:
 
 
 def _map_svg(selection: StatusSelection, *, standalone: bool) -> str:
+    """Every state on the map: the selected ones by status, the others as "not selected"."""
     report = selection.report
     shown = {p.state.iso3 for p in selection.rows}
+    by_iso3 = {p.state.iso3: p for p in report.participants}
     countries = []
-    for p in report.participants:
-        if p.state.iso3 not in shown:
+    for state in treaty_service.list_states():
+        href = url_for("treaties.country_page", iso3=state.iso3)
+        p = by_iso3.get(state.iso3)
+        if p is None or state.iso3 not in shown:
+            why = f"not a member of {report.forum.name}" if p is None and report.forum else ""
+            why = why or f"not selected ({p.label})" if p else why or "not selected"
+            countries.append(MapCountry(state.iso3, "outside", f"{state.name} — {why}", href))
             continue
-        tier = selection.tier_label(p.state.iso3)
-        title = f"{p.state.name} — {p.label}"
+        title = f"{state.name} — {p.label}"
         if selection.tier_year:
-            title += f"; TIP {selection.tier_year}: {tier}"
-        countries.append(
-            MapCountry(
-                iso3=p.state.iso3,
-                category=MAP_KEYS[p.status],
-                title=title,
-                href=url_for("treaties.country_page", iso3=p.state.iso3),
-            )
-        )
+            title += f"; TIP {selection.tier_year}: {selection.tier_label(state.iso3)}"
+        countries.append(MapCountry(state.iso3, MAP_KEYS[p.status], title, href))
     categories = [
         MapCategory(MAP_KEYS[s], f"{s.capitalize()} ({report.counts[s]})")
         for s in STATUSES
         if not selection.statuses or s in selection.statuses
     ]
-    if len(shown) < 197:
+    if any(c.category == "outside" for c in countries):
         categories.append(MapCategory("outside", "Not selected"))
     where = f", {report.forum.name}" if report.forum else ""
     title = f"{report.treaty.title[:60]}… — status as of {_as_of_words(selection)}{where}"

@@ -355,12 +355,8 @@ def test_csv_kinds_and_codes(participants):
         RecordedAct("consent", D(2006, 9, 6), "day", "R"),
     )
     assert non_signature(rows["BHR"]) == [RecordedAct("accession", D(2004, 6, 7), "day", "a")]
-    assert non_signature(rows["SGP"]) == [
-        RecordedAct("accession", D(2015, 9, 28), "day", "")
-    ]
-    assert non_signature(rows["USA"]) == [
-        RecordedAct("ratification", D(2005, 11, 3), "day", "")
-    ]
+    assert non_signature(rows["SGP"]) == [RecordedAct("accession", D(2015, 9, 28), "day", "")]
+    assert non_signature(rows["USA"]) == [RecordedAct("ratification", D(2005, 11, 3), "day", "")]
     # Blank kind: consent, code "".
     assert non_signature(rows["AFG"]) == [RecordedAct("consent", D(2014, 8, 14), "day", "")]
     assert all(
@@ -442,25 +438,13 @@ def test_csv_additions(additions):
         assert rows[iso3].note.startswith("not a party as of")
         assert not rows[iso3].replaces_existing
     # Month precision: the last day of the month.
-    assert non_signature(rows["BGD"]) == [
-        RecordedAct("accession", D(2019, 9, 30), "month", "")
-    ]
-    assert non_signature(rows["BRN"]) == [
-        RecordedAct("accession", D(2020, 3, 31), "month", "")
-    ]
-    assert non_signature(rows["PAK"]) == [
-        RecordedAct("accession", D(2022, 11, 30), "month", "")
-    ]
-    assert non_signature(rows["LKA"]) == [
-        RecordedAct("ratification", D(2015, 6, 30), "month", "")
-    ]
+    assert non_signature(rows["BGD"]) == [RecordedAct("accession", D(2019, 9, 30), "month", "")]
+    assert non_signature(rows["BRN"]) == [RecordedAct("accession", D(2020, 3, 31), "month", "")]
+    assert non_signature(rows["PAK"]) == [RecordedAct("accession", D(2022, 11, 30), "month", "")]
+    assert non_signature(rows["LKA"]) == [RecordedAct("ratification", D(2015, 6, 30), "month", "")]
     # Year precision with a kind.
-    assert non_signature(rows["FJI"]) == [
-        RecordedAct("accession", D(2017, 12, 31), "year", "")
-    ]
-    assert non_signature(rows["KOR"]) == [
-        RecordedAct("ratification", D(2015, 12, 31), "year", "")
-    ]
+    assert non_signature(rows["FJI"]) == [RecordedAct("accession", D(2017, 12, 31), "year", "")]
+    assert non_signature(rows["KOR"]) == [RecordedAct("ratification", D(2015, 12, 31), "year", "")]
     assert rows["CZE"].acts == (
         RecordedAct("signature", D(2002, 12, 10), "day", ""),
         RecordedAct("ratification", D(2014, 12, 17), "day", ""),
