@@ -235,7 +235,8 @@ def apply_status_import(plan: ImportPlan, *, recorded_by_id: int | None = None) 
             existing.source = change.source
             if change.note:
                 existing.note = change.note
-        if act.date is not None and (treaty.data_as_of is None or act.date > treaty.data_as_of):
-            treaty.data_as_of = act.date
+        latest = min(act.date, date.today()) if act.date is not None else None
+        if latest is not None and (treaty.data_as_of is None or latest > treaty.data_as_of):
+            treaty.data_as_of = latest
     db.session.flush()
     return plan.counts

@@ -452,8 +452,9 @@ def record_action(
         recorded_by_id=recorded_by_id,
     )
     db.session.add(action)
-    if when is not None and (treaty.data_as_of is None or when > treaty.data_as_of):
-        treaty.data_as_of = when
+    latest = min(when, date.today()) if when is not None else None
+    if latest is not None and (treaty.data_as_of is None or latest > treaty.data_as_of):
+        treaty.data_as_of = latest
     db.session.flush()
     return action
 

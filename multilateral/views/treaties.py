@@ -92,8 +92,12 @@ def _map_svg(selection: StatusSelection, *, standalone: bool) -> str:
         href = url_for("treaties.country_page", iso3=state.iso3)
         p = by_iso3.get(state.iso3)
         if p is None or state.iso3 not in shown:
-            why = f"not a member of {report.forum.name}" if p is None and report.forum else ""
-            why = why or f"not selected ({p.label})" if p else why or "not selected"
+            if p is not None:
+                why = f"not selected ({p.label})"
+            elif report.forum is not None:
+                why = f"not a member of {report.forum.name}"
+            else:
+                why = "not selected"
             countries.append(MapCountry(state.iso3, "outside", f"{state.name} — {why}", href))
             continue
         title = f"{state.name} — {p.label}"
