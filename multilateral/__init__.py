@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         clauses,
         compare,
         pages,
+        positions,
         search,
         treaties,
         versions,
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(treaties.bp)
+    app.register_blueprint(positions.bp)
     auth.init_app(app)
 
 

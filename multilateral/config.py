@@ -32,6 +32,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "INDEX_DIR": os.path.join(PROJECT_ROOT, "indexes"),
         "DELEGATION": "United States",
+        #: The delegation in a title: "U.S. Position on …".
+        "DELEGATION_SHORT": "U.S.",
+        #: The banner in the header and footer of every position paper.
+        "CLASSIFICATION": "SENSITIVE BUT UNCLASSIFIED",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
         "LEXICON_PATH": None,

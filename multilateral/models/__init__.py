@@ -9,7 +9,7 @@ from multilateral.models.documents import (
     Paragraph,
     Version,
 )
-from multilateral.models.positions import PRIORITIES, STANCES, Position
+from multilateral.models.positions import POSITION_STATES, PRIORITIES, STANCES, Position
 from multilateral.models.reference import Forum, ForumMembership, State
 from multilateral.models.search import OUTBOX_OPS, IndexOutbox
 from multilateral.models.tiers import TIERS, TipPlacement
@@ -33,6 +33,7 @@ __all__ = [
     "DOCUMENT_STATUSES",
     "ENDING_KINDS",
     "OUTBOX_OPS",
+    "POSITION_STATES",
     "PRIORITIES",
     "ROLES",
     "STANCES",

@@ -10,6 +10,7 @@ from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, User, Version
 from multilateral.models.base import utcnow
 from multilateral.services.analysis import analyse_units
+from multilateral.services.positions import carry_over
 from multilateral.text.align import align, lineage
 from multilateral.text.units import Segmented, Unit
 
@@ -122,4 +123,6 @@ def add_version(
     db.session.add_all(paragraphs)
     document.updated_at = utcnow()
     db.session.flush()  # the outbox records the index work in this same flush
+    if previous is not None:
+        carry_over(previous, version)
     return version

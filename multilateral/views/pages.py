@@ -11,7 +11,9 @@ from multilateral.extensions import db
 from multilateral.models import Document, Forum, Treaty, Version
 from multilateral.services import documents as document_service
 from multilateral.services.analysis import document_summary
+from multilateral.services.positions import alerts as position_alerts
 from multilateral.services.treaties import STATUS_EXPLANATIONS, ratification_status
+from multilateral.views.positions import can_see_positions
 
 __all__ = ["bp"]
 
@@ -30,6 +32,7 @@ def home() -> Any:
     counts = ratification_status(palermo).counts if palermo else None
     return render_template(
         "pages/home.html",
+        alerts=position_alerts() if can_see_positions() else [],
         forums=forums,
         recent=recent,
         palermo=palermo,
@@ -80,4 +83,5 @@ def document(document_id: int) -> Any:
         version=version,
         summary=summary,
         other_versions=list(latest.values()),
+        alerts=position_alerts(doc) if can_see_positions() else [],
     )
