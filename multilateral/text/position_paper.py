@@ -55,15 +55,6 @@ CSV_COLUMNS = (
     "text",
 )
 
-#: How a stance reads in the paper; an unknown stance is shown capitalised.
-_STANCE_NAMES = {
-    "support": "Support",
-    "oppose": "Oppose",
-    "amend": "Amend",
-    "reserve": "Reserve",
-    "none": "No position",
-}
-
 _MONTHS = (
     "January",
     "February",
@@ -242,7 +233,8 @@ def _name(paragraph: PaperParagraph, position: int) -> str:
 
 
 def _stance_name(stance: str) -> str:
-    return _STANCE_NAMES.get(stance, stance.capitalize())
+    """How a stance reads in the paper (the vocabulary itself is ``models.STANCES``)."""
+    return "No position" if stance == "none" else stance.capitalize()
 
 
 def _house_styles(document: DocxDocument) -> None:
