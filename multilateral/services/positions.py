@@ -228,10 +228,21 @@ def save_positions(version: Version, inputs: list[PositionInput], author: User) 
     if not inputs:
         raise ServiceError(400, "missing-field", "Send at least one position.")
     inputs = [i.validated() for i in inputs]
-    paragraphs = {p.id: p for p in version.paragraphs}
+    ids = {i.paragraph_id for i in inputs}
+    paragraphs = {
+        p.id: p
+        for p in db.session.scalars(
+            db.select(Paragraph).filter(Paragraph.version_id == version.id, Paragraph.id.in_(ids))
+        )
+    }
     existing = {
         p.lineage: p
-        for p in db.session.scalars(db.select(Position).filter_by(version_id=version.id))
+        for p in db.session.scalars(
+            db.select(Position).filter(
+                Position.version_id == version.id,
+                Position.lineage.in_({p.lineage for p in paragraphs.values()}),
+            )
+        )
     }
     conflicts = []
     saved = []

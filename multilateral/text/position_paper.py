@@ -27,7 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from multilateral.text.tracked import Revisions, plain_run, tracked_runs, xml_safe
@@ -128,23 +128,26 @@ def position_paper_docx(header: PaperHeader, paragraphs: Sequence[PaperParagraph
     properties.revision = 1
     _page_setup(document, _clean(header.classification))
 
-    document.add_heading(title, level=0)
+    _heading(document, title, 0)
     for fact in _facts(header):
-        document.add_paragraph(_clean(fact)).paragraph_format.space_after = Pt(2)
+        line = _paragraph(document)
+        line.add_run(_clean(fact))
+        line.paragraph_format.space_after = Pt(2)
 
-    document.add_heading("Summary", level=1)
+    _heading(document, "Summary", 1)
     taken = [(_name(p, n), p) for n, p in enumerate(paragraphs, 1) if p.stance != "none"]
     if taken:
         _summary_table(document, taken)
     else:
-        _note(document.add_paragraph(), "No positions taken.")
+        _note(_paragraph(document), "No positions taken.")
 
-    document.add_heading("Positions by paragraph", level=1)
+    _heading(document, "Positions by paragraph", 1)
     if not paragraphs:
-        _note(document.add_paragraph(), "The draft has no paragraphs.")
+        _note(_paragraph(document), "The draft has no paragraphs.")
     revisions = Revisions(header.author, header.generated_at)
+    heading2 = document.styles["Heading 2"].style_id
     for number, paragraph in enumerate(paragraphs, 1):
-        _position(document, _name(paragraph, number), paragraph, revisions)
+        _position(document, _name(paragraph, number), paragraph, revisions, heading2)
 
     out = BytesIO()
     document.save(out)
@@ -306,6 +309,46 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
     char("end")
 
 
+def _paragraph(document: DocxDocument, style_id: str | None = None) -> Paragraph:
+    """A new body paragraph, added in constant time.
+
+    python-docx's ``add_paragraph`` scans the body for the section properties on every call
+    and looks a style up by name, which made a 300-paragraph paper quadratic (seconds).
+    """
+    p = OxmlElement("w:p")
+    body = document.element.body
+    if body.sectPr is not None:
+        body.sectPr.addprevious(p)
+    else:
+        body.append(p)
+    paragraph = Paragraph(p, document._body)
+    if style_id:
+        p.get_or_add_pPr().style = style_id
+    return paragraph
+
+
+def _add(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """Append a run built directly (python-docx's ``add_run`` and ``bold`` insert each child
+    through a generic ordering search, several times slower for a long paper)."""
+    run = plain_run(text)
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        if bold:
+            properties.append(OxmlElement("w:b"))
+        if italic:
+            properties.append(OxmlElement("w:i"))
+        run.insert(0, properties)  # rPr is the first child of a run
+    paragraph._p.append(run)
+
+
+def _heading(document: DocxDocument, text: str, level: int) -> Paragraph:
+    """A real Word heading (Title for level 0), so the navigation pane lists it."""
+    name = "Title" if level == 0 else f"Heading {level}"
+    paragraph = _paragraph(document, document.styles[name].style_id)
+    _add(paragraph, text)
+    return paragraph
+
+
 def _summary_table(document: DocxDocument, taken: list[tuple[str, PaperParagraph]]) -> None:
     """One row per paragraph with a position; red lines in bold; header row repeated."""
     table: Table = document.add_table(rows=1, cols=4)
@@ -322,37 +365,42 @@ def _summary_table(document: DocxDocument, taken: list[tuple[str, PaperParagraph
         shading.set(qn("w:color"), "auto")
         shading.set(qn("w:fill"), _HEADER_FILL)
         cell._tc.get_or_add_tcPr().append(shading)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows
     for name, paragraph in taken:
         row = table.add_row()
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         label = f"{paragraph.label} {paragraph.strength}".strip()
         values = (name, label, _stance_name(paragraph.stance), paragraph.priority)
-        for cell, value in zip(row.cells, values, strict=True):
-            run = cell.paragraphs[0].add_run(_clean(value))
-            run.bold = paragraph.priority == "red-line"
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the grid, which LibreOffice follows
-        for cell in column.cells:
-            cell.width = width  # each cell, which Word follows
+        # The row's own cells: ``row.cells`` rebuilds the whole table's grid on every call.
+        for tc, value in zip(row._tr.tc_lst, values, strict=True):
+            _add(_Cell(tc, table).paragraphs[0], value, bold=paragraph.priority == "red-line")
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width  # each cell, which Word follows
 
 
 def _position(
-    document: DocxDocument, name: str, paragraph: PaperParagraph, revisions: Revisions
+    document: DocxDocument,
+    name: str,
+    paragraph: PaperParagraph,
+    revisions: Revisions,
+    heading_style: str,
 ) -> None:
     """One paragraph: heading, state note, draft text, stance, priority, rationale, proposal."""
     heading = f"{name} — {_stance_name(paragraph.stance)}"
     if paragraph.stance != "none" and paragraph.priority:
         heading += f" ({paragraph.priority})"
-    document.add_heading(_clean(heading), level=2)
+    _add(_paragraph(document, heading_style), heading)
     if paragraph.state:
-        _note(document.add_paragraph(), paragraph.state[:1].upper() + paragraph.state[1:])
+        _note(_paragraph(document), paragraph.state[:1].upper() + paragraph.state[1:])
 
-    draft = document.add_paragraph()
+    draft = _paragraph(document)
     draft.paragraph_format.left_indent = Inches(0.4)
     if paragraph.text.strip():
-        draft.add_run(_clean(paragraph.text))
+        _add(draft, paragraph.text)
     else:
-        draft.add_run("No draft text.").italic = True
+        _add(draft, "No draft text.", italic=True)
 
     _line(document, "Stance", _stance_name(paragraph.stance))
     if paragraph.stance != "none":
@@ -360,8 +408,8 @@ def _position(
     if paragraph.rationale.strip():
         _line(document, "Rationale", paragraph.rationale)
     if paragraph.stance == "amend":
-        proposal = document.add_paragraph()
-        proposal.add_run("Proposed text:").bold = True
+        proposal = _paragraph(document)
+        _add(proposal, "Proposed text:", bold=True)
         if paragraph.proposed_text.strip():
             proposal._p.append(plain_run(" "))
             for element in tracked_runs(paragraph.text, paragraph.proposed_text, revisions):
@@ -372,10 +420,10 @@ def _position(
 
 def _line(document: DocxDocument, label: str, value: str) -> None:
     """A "Label: value" line, the label in bold."""
-    line = document.add_paragraph()
+    line = _paragraph(document)
     line.paragraph_format.space_after = Pt(2)
-    line.add_run(f"{label}:").bold = True
-    line.add_run(" " + _clean(value))
+    _add(line, f"{label}:", bold=True)
+    _add(line, " " + value)
 
 
 def _note(paragraph: Paragraph, text: str) -> None:

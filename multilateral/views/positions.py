@@ -13,10 +13,10 @@ from flask_login import current_user
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.models import PRIORITIES, STANCES, Version
+from multilateral.models import PRIORITIES, STANCES, Paragraph, Version
 from multilateral.services import documents as document_service
 from multilateral.services import positions as position_service
-from multilateral.services.positions import PositionInput, StaleRevision
+from multilateral.services.positions import PositionInput, PositionRow, StaleRevision
 from multilateral.text.position_paper import position_paper_csv, position_paper_docx
 from multilateral.views.api import json_body
 from multilateral.views.auth import require_role
@@ -64,9 +64,13 @@ def api_save_positions(document_id: int, number: int) -> Any:
         return jsonify(
             error={"code": exc.code, "message": exc.message}, conflicts=exc.conflicts
         ), 409
+    # Answered from what was just flushed: the new revisions are already set.
+    answer = [
+        PositionRow(p.lineage, db.session.get(Paragraph, item.paragraph_id), p).to_dict()
+        for p, item in zip(saved, inputs, strict=True)
+    ]
     db.session.commit()
-    rows = {row.lineage: row for row in position_service.position_rows(version)}
-    return jsonify(positions=[rows[p.lineage].to_dict() for p in saved])
+    return jsonify(positions=answer)
 
 
 @bp.get("/api/alerts")

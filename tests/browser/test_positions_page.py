@@ -109,6 +109,7 @@ def test_keyboard_positions_alert_carry_over_and_paper(page, app: Flask, tmp_pat
     page.keyboard.press("1")
     expect(op8.locator('input[name="stance"][value="support"]')).to_be_checked()
     expect(op8.locator('select[name="priority"]')).to_have_value("red-line")
+    expect(op8.locator(".proposed")).to_be_hidden()  # only amend shows the proposed text
     page.keyboard.press("Enter")
     expect(op8.locator('textarea[name="rationale"]')).to_be_focused()
     page.keyboard.type(RATIONALE)
@@ -117,6 +118,7 @@ def test_keyboard_positions_alert_carry_over_and_paper(page, app: Flask, tmp_pat
 
     # OP1: amend, the draft text prefilled in the proposed-text box, one word replaced.
     _focus_row(page, "1")
+    expect(op1.locator(".proposed")).to_be_hidden()
     page.keyboard.press("a")
     proposed = op1.locator('textarea[name="proposed_text"]')
     expect(proposed).to_be_visible()
