@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-browser lint format bench clean
+.PHONY: run serve test test-browser lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 	$(FLASK) reindex --check
 	$(FLASK) bootstrap-admin
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: $(STAMP)  ## production server: settings in gunicorn.conf.py
+	$(FLASK) init-db
+	$(BIN)/gunicorn 'app:app'
 
 test: $(STAMP)
 	$(BIN)/pytest -q

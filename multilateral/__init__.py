@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from multilateral import config
+from multilateral import config, limits
+from multilateral.security import register_security
 
 __all__ = ["create_app"]
 
@@ -26,8 +27,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    limits.init_app(app)  # before the blueprints: their routes take its int converter
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_commands(app)
     return app
 
@@ -68,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from multilateral.views import (
+        admin,
         api,
         auth,
         clauses,
@@ -88,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(treaties.bp)
     app.register_blueprint(positions.bp)
+    app.register_blueprint(admin.bp)
     auth.init_app(app)
 
 

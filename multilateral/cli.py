@@ -78,17 +78,50 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
 
 @click.command("create-token")
 @click.argument("username")
+@click.option("--name", "label", default="", help="What the token is for (shown to admins).")
+@click.option(
+    "--days", type=int, default=None, help="Lifetime in days [default: API_TOKEN_DAYS, 90]."
+)
 @with_appcontext
-def create_token_command(username: str) -> None:
+def create_token_command(username: str, label: str, days: int | None) -> None:
     """Print a new API token for USERNAME (shown once; only its hash is stored)."""
-    from multilateral.services.accounts import create_token
+    from multilateral.services.accounts import create_token, find_token
 
     user = db.session.scalar(db.select(User).filter_by(username=username))
     if user is None:
         raise click.ClickException(f"There is no user {username!r}.")
-    token = create_token(user)
+    acting_user.set((None, "cli"))
+    try:
+        token = create_token(user, name=label, days=days)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
     db.session.commit()
+    record = find_token(token)
     click.echo(token)
+    click.echo(
+        f"Token {record.id} for {username!r} expires {record.expires_at:%Y-%m-%d %H:%M} UTC; "
+        "it is shown only this once.",
+        err=True,
+    )
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id: int) -> None:
+    """Revoke the API token TOKEN_ID (its id from create-token or /admin/tokens)."""
+    from multilateral.services.accounts import revoke_token
+
+    acting_user.set((None, "cli"))
+    try:
+        record = revoke_token(token_id)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(
+        f"Token {record.id} ({record.name or 'unnamed'}) of {record.user.username!r} "
+        f"is revoked since {record.revoked_at:%Y-%m-%d %H:%M} UTC."
+    )
 
 
 @click.command("bootstrap-admin")
@@ -295,15 +328,77 @@ def import_status_command(treaty: str, file: Path, source: str, yes: bool) -> No
     click.echo(f"Applied: {counts['add']} added, {counts['update']} updated.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write an online, consistent backup of the database into the new directory PATH.
+
+    PATH gets the database (SQLite: a copy made with SQLite's backup API;
+    PostgreSQL: pg_dump --format=custom, password passed in PGPASSWORD) and manifest.json
+    (schema revision, database kind, rows per table, time, SHA-256 of the copy). The
+    application may keep running meanwhile.
+
+    The search index is not copied: it is built from the database, so restore rebuilds
+    it from the restored rows, and the two cannot disagree.
+    """
+    from multilateral.services.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(path)
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from None
+    rows = sum(manifest.row_counts.values())
+    click.echo(
+        f"Backed up the {manifest.database} database (schema {manifest.schema_revision}, "
+        f"{rows} rows in {len(manifest.row_counts)} tables) to {path}."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+@with_appcontext
+def restore_command(path: Path, force: bool) -> None:
+    """Restore the backup in PATH (made by `backup`) into the configured database.
+
+    Refuses a database that holds data unless --force. Stop the application first.
+    Checks the backup's SHA-256 and schema revision, restores (SQLite: SQLite's backup
+    API; PostgreSQL: pg_restore --clean --if-exists), verifies every table's row count
+    against the manifest, upgrades an older schema, then rebuilds the search index.
+    """
+    from multilateral.search import rebuild_index
+    from multilateral.services.backup import BackupError, restore_database
+
+    try:
+        report = restore_database(path, force=force)
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from None
+    manifest = report.manifest
+    click.echo(
+        f"Restored the backup of {manifest.created_at} (schema {manifest.schema_revision}); "
+        "every table holds the rows its manifest counted."
+    )
+    if report.upgraded_to:
+        click.echo(f"Upgraded the schema to {report.upgraded_to}.")
+    total = manifest.row_counts.get("paragraphs", 0)
+    with click.progressbar(length=total, label=f"Indexing {total} paragraphs") as bar:
+        count = rebuild_index(progress=lambda n: bar.update(1))
+    click.echo(f"Indexed {count} paragraphs.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
         seed_command,
         create_user_command,
         create_token_command,
+        revoke_token_command,
         bootstrap_admin_command,
         reindex_command,
         import_command,
         import_status_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -38,9 +38,29 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "CLASSIFICATION": "SENSITIVE BUT UNCLASSIFIED",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+        #: Paragraphs one version may have (larger texts get 413); compare takes as many.
+        "MAX_PARAGRAPHS": 5000,
         "LEXICON_PATH": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Flask-Login's remember-me cookie, should it ever be used, like the session's.
+        # Both cookies are also made Secure in production (security.register_security).
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        #: Failed logins for one user name within LOGIN_WINDOW_MINUTES that lock it …
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_MINUTES": 15,
+        #: … for this long (every attempt meanwhile is refused, right password or not).
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        #: Failed logins from one address within the window before it is refused too.
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        #: Lifetime of a new API token unless ``create-token --days`` says otherwise …
+        "API_TOKEN_DAYS": 90,
+        #: … which may not exceed this.
+        "API_TOKEN_MAX_DAYS": 365,
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+        #: (1 behind one nginx); 0 trusts none. Login throttling counts per client address.
+        "TRUSTED_PROXIES": 0,
         "WTF_CSRF_TIME_LIMIT": None,
     }
 

@@ -65,7 +65,7 @@ def test_tokens(app: Flask, client: FlaskClient, runner) -> None:
     assert bad.status_code == 401 and bad.json["error"]["code"] == "bad-token"
     result = runner.invoke(args=["create-token", "viewer"])
     assert result.exit_code == 0
-    token = result.output.strip()
+    token = result.stdout.strip()  # the token alone; its id and expiry go to stderr
     response = client.get("/api/forums", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     # The token authenticates one request and leaves no session behind.

@@ -8,8 +8,10 @@ or through :func:`render_png`.
 
 Styling does not rest on colour alone: every category has a fill whose grey value differs
 from the others and, except the two extremes, a pattern (hatching, dots, cross-hatching).
-Fills are presentation attributes, so the map looks the same without its ``<style>``
-(which only adds hover and focus outlines) and in CairoSVG.
+Fills are presentation attributes, so the map looks the same without a ``<style>`` and in
+CairoSVG. Only a standalone map carries one (hover and focus outlines); inline in a page the
+same rules come from the site's CSS, since the page's Content-Security-Policy allows no
+inline style.
 """
 
 from __future__ import annotations
@@ -187,13 +189,16 @@ def render_world_map(
     if standalone:
         out.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     size = f' width="{width}" height="{height}"' if standalone else ""
+    # Inline in a page, the site's CSS (scoped to .wm) styles the map: the page's CSP allows
+    # no inline <style>. A standalone file carries its own.
+    style = f"<style>{_CSS}</style>" if standalone else ""
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
         f' viewBox="0 0 {width} {height}"{size} class="wm" role="img"'
         f' aria-labelledby="{prefix}-title {prefix}-desc">'
         f'<title id="{prefix}-title">{_esc(title)}</title>'
         f'<desc id="{prefix}-desc">{_esc(_description(categories))}</desc>'
-        f"<defs><style>{_CSS}</style>{''.join(defs.values())}</defs>"
+        f"<defs>{style}{''.join(defs.values())}</defs>"
         f'<path d="{geo["sphere"]}" fill="{OCEAN}" stroke="#b3c3cf" stroke-width=".8"/>'
     )
 

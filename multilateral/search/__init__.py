@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from multilateral.search.gateway import IndexBusy, SearchBackend
 from multilateral.search.whoosh_backend import WhooshBackend
 
 __all__ = [
+    "STALE_AFTER",
     "HealthReport",
     "IndexBusy",
     "IndexCheck",
@@ -38,6 +40,11 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Seconds index work may wait in the outbox before the index counts as stale. A commit's own
+#: drain applies its work at once, or within ``AFTER_COMMIT_TIMEOUT`` when another process
+#: is writing; older work was left by a crashed, busy or failing drain.
+STALE_AFTER = 5.0
 
 
 def init_search(app: Flask) -> None:
@@ -54,13 +61,19 @@ def backend() -> SearchBackend:
 
 def _drain_after_commit() -> None:
     try:
-        drain_outbox(timeout=outbox.AFTER_COMMIT_TIMEOUT)
+        outbox.drain(
+            backend(),
+            timeout=outbox.AFTER_COMMIT_TIMEOUT,
+            batch_size=outbox.REQUEST_BATCH,
+            budget=outbox.REQUEST_BUDGET,
+        )
     except IndexBusy:
         log.warning("search index busy after commit; the outbox keeps the work for later")
 
 
 def drain_outbox(*, timeout: float = outbox.AFTER_COMMIT_TIMEOUT) -> int:
-    """Apply pending index work now; returns how many outbox rows were applied."""
+    """Apply all pending index work now (commands); returns how many outbox rows were
+    applied."""
     return outbox.drain(backend(), timeout=timeout)
 
 
@@ -68,17 +81,33 @@ def drain_quietly() -> None:
     """Before a search: apply pending work if the index is free, never fail the search."""
     try:
         if outbox.outbox_length():
-            drain_outbox(timeout=0.2)
-    except Exception:  # a busy or broken index is reported by health, not by a search
-        log.warning("search index: pending work not applied before a search", exc_info=True)
+            # One small batch: a backlog is worked off by many searches, not by one.
+            outbox.drain(backend(), timeout=0.2, batch_size=outbox.REQUEST_BATCH, budget=0.0)
+    except IndexBusy:  # another process is writing: its drain or the next one applies it
+        log.debug("search index busy; pending work left for the next drain")
+    except Exception:  # a broken index is reported by health, not by a search
+        log.warning("search index: pending work not applied", exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)
 class HealthReport:
+    """The index as ``/api/health`` reports it.
+
+    ``status`` is "ok" (readable, as many paragraphs as the database, no work waiting longer
+    than :data:`STALE_AFTER`), "stale" (readable, but the counts differ or older work waits
+    in the outbox), "rebuilding" (a rebuild is under way; searches answer from the previous
+    index until it commits), "missing" or "error". ``stale`` is true when the index is
+    readable and disagrees with the database, rebuilding or not.
+    """
+
     status: str
     paragraphs: int
     database_paragraphs: int
     outbox: int
+    #: Seconds the oldest outbox row has waited (0 when the outbox is empty).
+    outbox_oldest_seconds: float
+    #: Outbox rows whose last attempt failed.
+    outbox_failed: int
     stale: bool
     message: str
 
@@ -87,20 +116,50 @@ class HealthReport:
 
 
 def health() -> HealthReport:
-    """Index state for ``/api/health``: readable? as many paragraphs as the database? work
-    waiting in the outbox? ``stale`` is true when either count disagrees."""
+    """Index state for ``/api/health``, compared with the database.
+
+    Read-only and quick (a probe must not wait for index writes): work left in the outbox
+    is applied by the next commit, search or ``reindex --check``, not here. A disagreement
+    is looked at twice before it is reported, since the two counts are read a moment apart
+    and an upload may commit in between.
+    """
+    report = _measure()
+    if report.stale and report.status != "rebuilding":
+        time.sleep(0.1)
+        report = _measure()
+    return report
+
+
+def _measure() -> HealthReport:
+    # The database first, then the index: a version committed after the first read is in
+    # neither count, and one committed before it is in the index once its drain is done.
+    with Session(db.engine) as session:
+        waiting = outbox.pending(session)
+        in_db = outbox.paragraph_count(session)
     state = backend().state()
-    pending = outbox.outbox_length()
-    in_db = outbox.paragraph_count(db.session)
-    stale = state.status == "ok" and (pending > 0 or state.paragraphs != in_db)
+    readable = state.status in ("ok", "rebuilding")
+    differs = state.paragraphs != in_db
+    old_work = waiting.rows > 0 and waiting.oldest_seconds > STALE_AFTER
+    stale = readable and (differs or old_work)
     status = state.status if state.status != "ok" else ("stale" if stale else "ok")
     message = state.message
-    if stale:
+    if status == "stale":
         message = (
-            f"{pending} changes wait to be indexed; the index holds {state.paragraphs} of "
-            f"{in_db} paragraphs. Run: flask --app app reindex --check"
+            f"The index holds {state.paragraphs} of {in_db} paragraphs; {waiting.rows} "
+            f"changes wait to be indexed (the oldest for {waiting.oldest_seconds:.0f} s"
+            + (f", {waiting.failed} failed" if waiting.failed else "")
+            + "). Run: flask --app app reindex --check"
         )
-    return HealthReport(status, state.paragraphs, in_db, pending, stale, message)
+    return HealthReport(
+        status,
+        state.paragraphs,
+        in_db,
+        waiting.rows,
+        round(waiting.oldest_seconds, 1),
+        waiting.failed,
+        stale,
+        message,
+    )
 
 
 def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
@@ -110,7 +169,7 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     arrive meanwhile stay for the next drain (applying them twice is harmless)."""
     with Session(db.engine) as session:
         # Rows visible now were committed before the rebuild reads anything: it covers them.
-        covered = list(session.scalars(db.select(outbox.IndexOutbox.id)).all())
+        covered = [outbox.key_of(row) for row in outbox.snapshot(session)]
 
         def entries() -> Any:
             for n, entry in enumerate(outbox.all_entries(session), 1):
@@ -119,11 +178,17 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
                 yield entry
 
         count = backend().rebuild(entries())
-        for start in range(0, len(covered), 500):
-            chunk = covered[start : start + 500]
-            session.execute(db.delete(outbox.IndexOutbox).where(outbox.IndexOutbox.id.in_(chunk)))
+        outbox.remove_applied(session, covered)
         session.commit()
+    _apply_leftovers("work committed during the rebuild")
     return count
+
+
+def _apply_leftovers(what: str) -> None:
+    try:
+        drain_outbox(timeout=10.0)
+    except Exception:  # the rows stay in the outbox; health reports them
+        log.warning("search index: %s was not applied", what, exc_info=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +199,9 @@ class IndexCheck:
 
 
 def check_index(*, repair: bool = True) -> IndexCheck:
-    """Compare the paragraph ids in the index with the database; rebuild when they differ."""
+    """Apply the outbox, then compare the paragraph ids in the index with the database;
+    rebuild when they differ (the outbox is empty afterwards unless the index stays busy)."""
+    _apply_leftovers("work waiting in the outbox")
     with Session(db.engine) as session:
         in_db = set(session.scalars(db.select(outbox.Paragraph.id)).all())
     try:

@@ -102,7 +102,8 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class IndexState:
-    #: "ok", "missing" (never built) or "error" (unreadable, locked for good …).
+    #: "ok", "rebuilding" (a rebuild is under way in some process), "missing" (never
+    #: built) or "error" (unreadable, locked for good …).
     status: str
     paragraphs: int = 0
     message: str = ""
@@ -141,6 +142,10 @@ class SearchBackend(Protocol):
 
     def paragraph_ids(self) -> set[int]:
         """Every paragraph id the index holds (for ``reindex --check``)."""
+        ...
+
+    def rebuilding(self) -> bool:
+        """Whether a :meth:`rebuild` is under way, in this process or another."""
         ...
 
     def state(self) -> IndexState: ...

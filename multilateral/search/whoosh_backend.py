@@ -19,6 +19,7 @@ Index design, for speed without dropping features:
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import html
 import math
 import os
@@ -114,6 +115,12 @@ SCHEMA = Schema(
 #: The index's name in its directory, versioned with :data:`SCHEMA`: an index built by an
 #: older schema is not opened (it reads as missing, and ``reindex`` builds this one).
 INDEX_NAME = "MULTILATERAL_3"
+
+#: A file a rebuild holds an exclusive ``flock`` on while it runs, so every process (a web
+#: worker's health check, an upload's drain) can tell that one is under way; the kernel drops
+#: the lock when the rebuilding process ends, even by SIGKILL. The name ends in "LOCK" so
+#: that :meth:`WhooshBackend._stamp` ignores it, and Whoosh never cleans it up.
+REBUILD_LOCK = f"{INDEX_NAME}_REBUILDLOCK"
 
 #: Fields a user may name in a query (``forum:osce``) besides the text itself; any other
 #: "name:" is read as words.
@@ -239,7 +246,34 @@ class WhooshBackend:
             raise
         writer.commit(merge=not batch.bulk)
 
+    @contextmanager
+    def _rebuilding(self) -> Iterator[None]:
+        os.makedirs(self.path, exist_ok=True)
+        fd = os.open(os.path.join(self.path, REBUILD_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # a second rebuild waits for the first
+            yield
+        finally:
+            os.close(fd)  # releases the lock; the file stays (removing it would race)
+
+    def rebuilding(self) -> bool:
+        try:
+            fd = os.open(os.path.join(self.path, REBUILD_LOCK), os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
     def rebuild(self, entries: Iterator[IndexEntry], *, timeout: float = 60.0) -> int:
+        with self._rebuilding():
+            return self._rebuild(entries, timeout=timeout)
+
+    def _rebuild(self, entries: Iterator[IndexEntry], *, timeout: float) -> int:
         with self._lock:
             try:
                 readable = index.exists_in(self.path, indexname=INDEX_NAME)
@@ -270,6 +304,14 @@ class WhooshBackend:
 
     def state(self) -> IndexState:
         try:
+            if self.rebuilding():
+                built = index.exists_in(self.path, indexname=INDEX_NAME)
+                return IndexState(
+                    "rebuilding",
+                    self.searcher().doc_count() if built else 0,
+                    "The search index is being rebuilt; searches answer from the previous "
+                    "index until the rebuild commits.",
+                )
             if not index.exists_in(self.path, indexname=INDEX_NAME):
                 return IndexState(
                     "missing", 0, "The search index has not been built: flask --app app reindex"

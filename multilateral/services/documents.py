@@ -9,6 +9,7 @@ from sqlalchemy import Select, func
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
+from multilateral.limits import MAX_TAG_LENGTH, MAX_TAGS, check_length, column_length
 from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, Forum, User, Version
 
 __all__ = [
@@ -23,6 +24,13 @@ __all__ = [
 
 def forum_by_slug(slug: str, *, status: int = 404) -> Forum:
     """The forum with this slug; ``status`` 404 for a path, 400 for a field or filter."""
+    if len(slug) > column_length(Forum.slug):
+        raise ServiceError(
+            status,
+            "unknown-forum",
+            f"There is no such forum: forum must be at most {column_length(Forum.slug)} "
+            f"characters (it has {len(slug):,}).",
+        )
     forum = db.session.scalar(db.select(Forum).filter_by(slug=slug))
     if forum is None:
         raise ServiceError(status, "unknown-forum", f"There is no forum {slug!r}.")
@@ -43,6 +51,7 @@ def create_document(
     title = (title or "").strip()
     if not title:
         raise ServiceError(400, "missing-field", "A title is required.")
+    check_length("title", title, Document.title)
     if kind not in DOCUMENT_KINDS:
         raise ServiceError(400, "bad-kind", f"kind must be one of: {', '.join(DOCUMENT_KINDS)}.")
     if status not in DOCUMENT_STATUSES:
@@ -51,6 +60,8 @@ def create_document(
         )
     the_forum = forum_by_slug(forum, status=400)
     symbol = (symbol or "").strip() or None
+    check_length("symbol", symbol, Document.symbol)
+    tags = _tags(tags)
     if symbol and db.session.scalar(db.select(Document.id).filter_by(symbol=symbol)):
         raise ServiceError(409, "duplicate-symbol", f"A document with symbol {symbol!r} exists.")
     document = Document(
@@ -59,12 +70,28 @@ def create_document(
         symbol=symbol,
         kind=kind,
         status=status,
-        tags=[str(t).strip() for t in tags if str(t).strip()],
+        tags=tags,
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(document)
     db.session.flush()
     return document
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    """Subject tags trimmed, empty ones dropped; 400 for a non-string, a long list or tag."""
+    if len(tags) > MAX_TAGS:
+        raise ServiceError(
+            400,
+            "bad-field",
+            f"tags: at most {MAX_TAGS} tags per document (there are {len(tags):,}).",
+        )
+    if not all(isinstance(tag, str) for tag in tags):
+        raise ServiceError(400, "bad-field", "tags must be a list of strings.")
+    trimmed = [tag.strip() for tag in tags if tag.strip()]
+    for tag in trimmed:
+        check_length("a tag", tag, MAX_TAG_LENGTH)
+    return trimmed
 
 
 #: Fields a negotiator may change on an existing document.
@@ -87,6 +114,7 @@ def update_document(document: Document, changes: dict[str, Any]) -> Document:
         if name != "symbol" and (not isinstance(value, str) or not value.strip()):
             raise ServiceError(400, "bad-field", f"{name} must be a non-empty string.")
     if "title" in changes:
+        check_length("title", changes["title"].strip(), Document.title)
         document.title = changes["title"].strip()
     if "kind" in changes:
         if changes["kind"] not in DOCUMENT_KINDS:
@@ -107,6 +135,7 @@ def update_document(document: Document, changes: dict[str, Any]) -> Document:
         if symbol is not None and not isinstance(symbol, str):
             raise ServiceError(400, "bad-field", "symbol must be a string or null.")
         symbol = (symbol or "").strip() or None
+        check_length("symbol", symbol, Document.symbol)
         taken = symbol and db.session.scalar(
             db.select(Document.id).where(Document.symbol == symbol, Document.id != document.id)
         )

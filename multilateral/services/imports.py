@@ -26,6 +26,7 @@ from datetime import date
 from flask import current_app
 
 from multilateral.errors import ServiceError
+from multilateral.limits import check_length, column_length
 from multilateral.models import Document, User, Version
 from multilateral.services.versions import add_version
 from multilateral.text.formats.errors import ImportProblem
@@ -35,6 +36,7 @@ from multilateral.text.units import KINDS, Segmented
 
 __all__ = [
     "LABEL_MAX",
+    "max_paragraphs",
     "read_upload",
     "read_pasted",
     "pasted_bytes",
@@ -47,8 +49,8 @@ __all__ = [
     "stash_drop",
 ]
 
-#: Longest version label the database holds (``Version.label``).
-LABEL_MAX = 100
+#: Longest version label the database holds.
+LABEL_MAX = column_length(Version.label)
 #: A stash key: exactly a lowercase hex SHA-256, so it can never name another path.
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 #: Stashed uploads older than this are swept away by the next :func:`stash_put`.
@@ -59,9 +61,29 @@ def _max_bytes() -> int:
     return int(current_app.config["MAX_UPLOAD_BYTES"])
 
 
+def max_paragraphs() -> int:
+    """The most paragraphs one version may have (setting ``MAX_PARAGRAPHS``)."""
+    return int(current_app.config["MAX_PARAGRAPHS"])
+
+
+def _check_paragraphs(segmented: Segmented, source: str) -> Segmented:
+    """413 for a text with more paragraphs than a version may hold: checked right after
+    segmenting, before the alignment and clause analysis whose time grows with them."""
+    count, limit = len(segmented.units), max_paragraphs()
+    if count > limit:
+        raise ImportProblem(
+            "too-many-paragraphs",
+            f"{source} has {count:,} paragraphs; a version holds at most {limit:,} paragraphs. "
+            "Split the text, or ask an administrator to raise MAX_PARAGRAPHS.",
+        )
+    return segmented
+
+
 def read_upload(filename: str, data: bytes, *, content_type: str | None = None) -> Segmented:
-    """Segment an uploaded file under the configured size limit (ImportProblem if refused)."""
-    return read_source(filename, data, content_type=content_type, max_bytes=_max_bytes())
+    """Segment an uploaded file under the configured size and paragraph limits
+    (ImportProblem if refused)."""
+    segmented = read_source(filename, data, content_type=content_type, max_bytes=_max_bytes())
+    return _check_paragraphs(segmented, f"{os.path.basename(filename) or 'upload'}: the text")
 
 
 def _normalise_pasted(text: str) -> str:
@@ -88,7 +110,7 @@ def read_pasted(text: str) -> Segmented:
         )
     if "\x00" in text:
         raise ImportProblem("nul-bytes", "The pasted text contains NUL characters.")
-    return segment_text(text)
+    return _check_paragraphs(segment_text(text), "The pasted text")
 
 
 def apply_kinds(segmented: Segmented, kinds: Sequence[str] | None) -> Segmented:
@@ -115,8 +137,7 @@ def apply_kinds(segmented: Segmented, kinds: Sequence[str] | None) -> Segmented:
 def check_label(label: str) -> str:
     """The label trimmed; 400 when longer than the database holds."""
     label = (label or "").strip()
-    if len(label) > LABEL_MAX:
-        raise ServiceError(400, "bad-field", f"label must be at most {LABEL_MAX} characters.")
+    check_length("label", label, LABEL_MAX)
     return label
 
 

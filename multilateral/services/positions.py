@@ -482,11 +482,14 @@ def alerts(document: Document | None = None) -> list[Alert]:
         if document is not None
         else list(
             db.session.scalars(
-                db.select(Document)
-                .join(Version, Version.document_id == Document.id)
-                .join(Position, Position.version_id == Version.id)
-                .filter(Position.priority.in_(_ALERT_PRIORITIES))
-                .distinct()
+                # By id: PostgreSQL cannot compare the JSON tags column for DISTINCT.
+                db.select(Document).filter(
+                    Document.id.in_(
+                        db.select(Version.document_id)
+                        .join(Position, Position.version_id == Version.id)
+                        .filter(Position.priority.in_(_ALERT_PRIORITIES))
+                    )
+                )
             )
         )
     )

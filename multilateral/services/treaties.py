@@ -26,6 +26,7 @@ from typing import Any
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
+from multilateral.limits import check_length
 from multilateral.maps.timeline import ReportedCount
 from multilateral.models import (
     CONSENT_KINDS,
@@ -361,6 +362,8 @@ def create_treaty(
         raise ServiceError(
             400, "bad-slug", "The slug is lower-case letters, digits and hyphens (at most 60)."
         )
+    check_length("title", title, Treaty.title)
+    check_length("untc_reference", (untc_reference or "").strip(), Treaty.untc_reference)
     if db.session.scalar(db.select(Treaty).filter_by(slug=slug)) is not None:
         raise ServiceError(409, "duplicate-slug", f"A treaty {slug!r} already exists.")
     for name, value in (

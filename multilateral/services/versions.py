@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, User, Version
@@ -14,7 +16,7 @@ from multilateral.services.positions import carry_over
 from multilateral.text.align import align, lineage
 from multilateral.text.units import Segmented, Unit
 
-__all__ = ["add_version", "duplicate_of", "units_of", "parse_date"]
+__all__ = ["add_version", "duplicate_of", "lock_document", "units_of", "parse_date"]
 
 
 def parse_date(value: str | None) -> date | None:
@@ -51,6 +53,31 @@ def duplicate_of(document: Document, sha256: str) -> int | None:
     )
 
 
+def lock_document(document: Document) -> Version | None:
+    """Lock ``document``'s row until the transaction ends; then its newest version.
+
+    The lock is the UPDATE of the row's ``updated_at`` (a new version changes the document),
+    flushed at once; it serialises writers on both databases. PostgreSQL holds the row lock
+    to the end of the transaction: a second upload waits here, and in READ COMMITTED its
+    next statement sees the version the first one committed. SQLite has one write lock per
+    database: pysqlite begins the transaction at this first write (the reads before it ran
+    outside any transaction), so the write lock and a fresh snapshot come together, after
+    waiting for another writer up to ``busy_timeout``. Everything read after this (the
+    newest number, the duplicate check, the paragraphs the new version is aligned against)
+    is what the last committed upload left.
+    """
+    document.updated_at = utcnow()
+    db.session.flush()
+    # The versions loaded before the lock may be missing one committed meanwhile.
+    db.session.expire(document, ["versions"])
+    return db.session.scalar(
+        select(Version)
+        .where(Version.document_id == document.id)
+        .order_by(Version.number.desc())
+        .limit(1)
+    )
+
+
 def _new_lineage() -> str:
     return uuid.uuid4().hex
 
@@ -69,7 +96,16 @@ def add_version(
 
     Paragraphs inherit the lineage ids of the previous version's paragraphs they are
     aligned with, so positions and comments follow a paragraph through revisions.
+
+    Concurrent uploads to one document are numbered 1, 2, 3 … without gaps: the number,
+    the duplicate check and the alignment all read the document under its row lock
+    (:func:`lock_document`), held until the caller commits or rolls back.
     """
+    if not segmented.units:
+        raise ServiceError(400, "empty", "The text holds no paragraph.")
+    units = segmented.units
+    analyses = analyse_units(units)  # the text alone: done before the lock, to keep it short
+    previous = lock_document(document)
     duplicate = duplicate_of(document, sha256)
     if duplicate is not None:
         raise ServiceError(
@@ -77,10 +113,6 @@ def add_version(
             "duplicate-version",
             f"This file is identical to version {duplicate} of this document.",
         )
-    if not segmented.units:
-        raise ServiceError(400, "empty", "The text holds no paragraph.")
-    previous = document.latest_version
-    units = segmented.units
     if previous is not None:
         pairs = align(units_of(previous), units)
         lineages = lineage(
@@ -100,7 +132,6 @@ def add_version(
     )
     db.session.add(version)
     paragraphs: list[Paragraph] = []
-    analyses = analyse_units(units)
     for position, (unit, lineage_id, analysis) in enumerate(
         zip(units, lineages, analyses, strict=True)
     ):
@@ -121,7 +152,6 @@ def add_version(
         )
         paragraphs.append(paragraph)
     db.session.add_all(paragraphs)
-    document.updated_at = utcnow()
     db.session.flush()  # the outbox records the index work in this same flush
     if previous is not None:
         carry_over(previous, version)

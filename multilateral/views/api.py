@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import text
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
+from multilateral.limits import MAX_ROW_ID
 from multilateral.models import Forum
 from multilateral.search import health as index_health
 from multilateral.services import documents as document_service
 from multilateral.services.documents import forum_by_slug
 from multilateral.views.auth import require_role
 
-__all__ = ["bp", "json_body", "int_arg"]
+__all__ = ["bp", "json_body", "int_arg", "parse_int"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,30 +29,49 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 415/400 error that says what is wrong."""
+    """The request's JSON object, or a 415/400 error that says what is wrong.
+
+    The app's JSON provider (:class:`~multilateral.limits.StrictJSONProvider`) already
+    refuses what parses but cannot be used: nesting too deep, lone surrogates."""
     if not request.is_json:
         raise ServiceError(
             415, "unsupported-media-type", "Send JSON (Content-Type: application/json)."
         )
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ServiceError(400, "malformed-json", "The request body is not valid JSON.")
+    try:
+        data = current_app.json.loads(request.get_data(cache=True))
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ServiceError(
+            400, "malformed-json", f"The request body is not valid JSON: {str(exc)[:200]}."
+        ) from None
     if not isinstance(data, dict):
         raise ServiceError(400, "malformed-json", "The request body must be a JSON object.")
     return data
 
 
+#: An optional sign and digits: what ``int()`` would also take (spaces, "1_000") is refused.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_int(name: str, raw: str, *, minimum: int = 1, maximum: int = MAX_ROW_ID) -> int:
+    """A whole number from a query parameter, between ``minimum`` and ``maximum``; the one
+    parser of integers in query strings (ids and version numbers default to what the
+    database can hold), so none reaches a query as a number no column holds."""
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise ServiceError(400, "bad-parameter", f"{name} must be a whole number.")
+    # Past 20 characters no bound of ours is in reach (and Python refuses int() of 4,300+
+    # digits with a ValueError of its own).
+    value = int(raw) if len(raw) <= 20 else None
+    if value is None or not minimum <= value <= maximum:
+        raise ServiceError(400, "bad-parameter", f"{name} must be between {minimum} and {maximum}.")
+    return value
+
+
 def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
+    """The query parameter ``name`` as a whole number in range; ``default`` when absent."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ServiceError(400, "bad-parameter", f"{name} must be a whole number.") from None
-    if not minimum <= value <= maximum:
-        raise ServiceError(400, "bad-parameter", f"{name} must be between {minimum} and {maximum}.")
-    return value
+    return parse_int(name, raw, minimum=minimum, maximum=maximum)
 
 
 @bp.get("/openapi.json")
@@ -75,8 +96,10 @@ def health() -> Any:
         index = index_health().to_dict()
     except Exception as exc:  # reported, not raised: this is the health check
         index = {"status": "error", "message": str(exc)}
-    # A stale index still answers (searches drain the outbox first): degraded, not down.
-    ok = database["status"] == "ok" and index["status"] in ("ok", "stale")
+    # 200 while searches can be answered: a stale index (searches drain the outbox first) or
+    # one being rebuilt (the previous index answers until the rebuild commits) is degraded,
+    # not down. 503 when the database is down or the index missing or unreadable.
+    ok = database["status"] == "ok" and index["status"] in ("ok", "stale", "rebuilding")
     status = "ok" if ok and index["status"] == "ok" else "degraded"
     body = {"status": status, "database": database, "index": index}
     return jsonify(body), 200 if ok else 503

@@ -13,6 +13,7 @@ from multilateral.errors import ServiceError
 from multilateral.models import Version
 from multilateral.services import documents as document_service
 from multilateral.services.compare import compare_versions, comparison_docx
+from multilateral.views.api import parse_int
 
 __all__ = ["bp"]
 
@@ -33,10 +34,7 @@ def _number(name: str, raw: str | None) -> int:
             f"{name}={raw} names a version of another document: use "
             "/api/compare?from=<document>:<version>&to=<document>:<version>.",
         )
-    try:
-        return int(raw)
-    except ValueError:
-        raise ServiceError(400, "bad-parameter", f"{name} must be a version number.") from None
+    return parse_int(name, raw.strip())
 
 
 def _cross(name: str, raw: str | None) -> Version:
@@ -45,8 +43,8 @@ def _cross(name: str, raw: str | None) -> Version:
         raise ServiceError(
             400, "bad-parameter", f"{name} must be <document id>:<version number>, e.g. 3:1."
         )
-    document = document_service.get_document(int(match.group(1)))
-    return document_service.get_version(document, int(match.group(2)))
+    document = document_service.get_document(parse_int(f"{name} document", match.group(1)))
+    return document_service.get_version(document, parse_int(f"{name} version", match.group(2)))
 
 
 def _document_versions(document_id: int, *, defaults: bool) -> tuple[Version, Version]:

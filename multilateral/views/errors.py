@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -68,7 +68,10 @@ def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
     status = exc.code or 500
     message = exc.description or exc.name
     if status == 413:
-        message = "The upload is larger than the limit of this service."
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        message = "The upload is larger than the limit of this service" + (
+            f" ({limit / 1048576:g} MiB)." if limit else "."
+        )
     response = error_response(status, _CODES.get(status, "error"), message)
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         body, code = response
@@ -81,8 +84,6 @@ def _unexpected(exc: Exception) -> tuple[Response | str, int]:
     db.session.rollback()
     if isinstance(exc, HTTPException):
         return _http_error(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
     return error_response(500, "internal", InternalServerError.description)
 

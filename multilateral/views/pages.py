@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from multilateral.errors import ServiceError
 from multilateral.extensions import db
 from multilateral.models import Document, Forum, Treaty, Version
 from multilateral.services import documents as document_service
 from multilateral.services.analysis import document_summary
 from multilateral.services.positions import alerts as position_alerts
 from multilateral.services.treaties import STATUS_EXPLANATIONS, ratification_status
+from multilateral.views.api import int_arg, parse_int
 from multilateral.views.positions import can_see_positions
 
 __all__ = ["bp"]
@@ -43,10 +43,7 @@ def home() -> Any:
 
 @bp.get("/documents")
 def documents() -> Any:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = int_arg("page", 1)
     forum = request.args.get("forum") or None
     rows, total = document_service.list_documents(
         forum=forum, q=request.args.get("q") or None, page=page, per_page=50
@@ -62,10 +59,7 @@ def document(document_id: int) -> Any:
     doc = document_service.get_document(document_id)
     version = doc.latest_version
     if request.args.get("version"):
-        try:
-            version = document_service.get_version(doc, int(request.args["version"]))
-        except ValueError:
-            raise ServiceError(400, "bad-parameter", "version must be a number.") from None
+        version = document_service.get_version(doc, parse_int("version", request.args["version"]))
     summary = document_summary(version.paragraphs) if version else None
     # Latest versions of the other documents, for comparing with last year's text.
     other_versions = db.session.scalars(

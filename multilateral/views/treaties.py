@@ -33,7 +33,7 @@ from multilateral.services.treaties import (
     StatusSelection,
 )
 from multilateral.services.versions import parse_date
-from multilateral.views.api import json_body
+from multilateral.views.api import json_body, parse_int
 from multilateral.views.auth import require_role
 
 __all__ = ["bp"]
@@ -59,14 +59,10 @@ def _selection(treaty: Treaty) -> StatusSelection:
     tier_filter = parse_tier_filter(args.getlist("tier"))
     tier_year = None
     if args.get("tier_year"):
-        try:
-            tier_year = int(args["tier_year"])
-        except ValueError:
-            raise ServiceError(400, "bad-parameter", "tier_year must be a year.") from None
-        if not 2001 <= tier_year <= date.today().year:
-            raise ServiceError(
-                400, "bad-parameter", f"tier_year must be between 2001 and {date.today().year}."
-            )
+        # The first TIP Report is of 2001.
+        tier_year = parse_int(
+            "tier_year", args["tier_year"], minimum=2001, maximum=date.today().year
+        )
     return treaty_service.select_status(
         treaty,
         as_of=as_of,
@@ -397,7 +393,7 @@ def _act_date(raw: str, precision: str) -> date | None:
             following = date(year + month // 12, month % 12 + 1, 1)
             return date.fromordinal(following.toordinal() - 1)
         return date.fromisoformat(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year of twenty digits
         raise ServiceError(
             400,
             "bad-date",

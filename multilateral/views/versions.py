@@ -98,8 +98,11 @@ def create_version(document_id: int) -> Any:
             "unsupported-media-type",
             'Send a multipart/form-data upload (field file) or JSON {"text": ...}.',
         )
+    # The answer is built before the commit: once the version is committed nothing may turn
+    # it into an error (the index work waits in the outbox if the index is busy or broken).
+    body = version_json(version)
     db.session.commit()
-    return jsonify(version_json(version)), 201
+    return jsonify(body), 201
 
 
 @bp.get(f"{_API}/<int:number>")
@@ -253,13 +256,14 @@ def upload_save(document_id: int) -> Any:
             except UnicodeDecodeError:
                 raise ServiceError(400, "stale-preview", "Upload the text again.") from None
             version = imports.import_text(document, text, **common)
+        number = version.number
         db.session.commit()
     except (ImportProblem, ServiceError) as exc:
         db.session.rollback()
         return _upload_page(document, UploadForm(formdata=None), exc.message, exc.status)
     finally:
         imports.stash_drop(stash)
-    return redirect(url_for("pages.document", document_id=document.id, version=version.number))
+    return redirect(url_for("pages.document", document_id=document_id, version=number))
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ import re
 from lxml import etree
 
 from multilateral.text.formats.errors import ImportProblem
+from multilateral.text.formats.xml_safety import declares_doctype, safe_parser
 from multilateral.text.segment import is_bracketed
 from multilateral.text.units import KINDS, Segmented, Unit
 
@@ -202,16 +203,13 @@ def write_akn(
 
 
 def _parse(data: bytes, filename: str):
-    if b"<!doctype" in data[:4096].lower() or b"<!DOCTYPE" in data:
+    if declares_doctype(data):
         raise ImportProblem(
             "doctype",
             f"{filename}: the XML declares a DOCTYPE (entities or a DTD); Akoma Ntoso files "
             "need none and it was refused",
         )
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
-    )  # fmt: skip
+    parser = safe_parser(remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

@@ -19,17 +19,23 @@ The file is checked before python-docx sees it: an uploaded file is untrusted in
 from __future__ import annotations
 
 import io
+import lzma
+import posixpath
 import re
+import struct
 import zipfile
+import zlib
 
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from multilateral.text.formats.errors import ImportProblem
+from multilateral.text.formats.xml_safety import declares_doctype, safe_parser
 from multilateral.text.segment import is_bracketed, segment_lines
 from multilateral.text.units import Segmented, Unit
 
-__all__ = ["read_docx", "check_office_zip", "MAX_UNCOMPRESSED", "MAX_RATIO"]
+__all__ = ["read_docx", "check_office_zip", "MAX_MEMBERS", "MAX_UNCOMPRESSED", "MAX_RATIO"]
 
 #: Refuse a package that would inflate past this many bytes.
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -37,17 +43,113 @@ MAX_UNCOMPRESSED = 50 * 1024 * 1024
 #: since small XML parts legitimately compress very well).
 MAX_RATIO = 100
 _RATIO_MIN_SIZE = 1024 * 1024
+#: Refuse a package of more parts than this: Word writes about a dozen, a few hundred with
+#: images; tens of thousands only cost time to list.
+MAX_MEMBERS = 2000
 
 #: Password-protected Office files are OLE compound documents, not zips.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What reading a member raises when the zip's headers lie about it: a CRC or name that
+#: does not match (BadZipFile), a stream that is not deflate (zlib.error) or stops short
+#: (EOFError), an unknown method (NotImplementedError), a false "encrypted" flag
+#: (RuntimeError), damaged bzip2 or LZMA data (OSError, LZMAError), a central directory
+#: that does not add up (ValueError, struct.error).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+    struct.error,
+)
+#: The relationship from the package to its main part (transitional and strict OOXML).
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 _LATIN = "bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
 #: First cell of a compiled-amendments row: "PP3", "PP 3", "OP 5", "OP5 bis", "5 bis", "12.".
 _ROW_REF = re.compile(rf"^(?:(PP|OP)\s*)?(\d{{1,3}}(?:\s*(?:{_LATIN}))?)\.?$", re.I)
 
 
+def _damaged(filename: str, what: str, exc: BaseException | None = None) -> ImportProblem:
+    detail = f" ({exc})" if exc is not None and str(exc) else ""
+    return ImportProblem(
+        "damaged-zip",
+        f"{filename}: the Word file is damaged: {what}{detail}; open it in Word, save it "
+        "again and upload the new file",
+    )
+
+
+def _read(package: zipfile.ZipFile, name: str, filename: str) -> bytes:
+    """A member's bytes; the zip's own errors (headers that lie) become an ImportProblem."""
+    try:
+        return package.read(name)
+    except _ZIP_ERRORS as exc:
+        raise _damaged(filename, f"{name} cannot be unpacked", exc) from exc
+
+
+def _parse_small(package: zipfile.ZipFile, name: str, filename: str):
+    """The root element of a package part read before python-docx (.rels, content types)."""
+    xml = _read(package, name, filename)
+    _check_xml(name, xml, filename)
+    try:
+        return etree.fromstring(xml, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise _damaged(filename, f"{name} is not well-formed XML", exc) from exc
+
+
+def _check_xml(name: str, xml: bytes, filename: str) -> None:
+    declared = declares_doctype(xml)
+    if declared is None:
+        raise _damaged(filename, f"{name} is not well-formed XML")
+    if declared:
+        raise ImportProblem(
+            "doctype",
+            f"{filename}: {name} declares a DOCTYPE, which Word never writes; the file was refused",
+        )
+
+
+def _main_part(package: zipfile.ZipFile, names: set[str], filename: str) -> str | None:
+    """The main document's member name, as the package's _rels/.rels names it."""
+    if "_rels/.rels" not in names:
+        return None
+    for rel in _parse_small(package, "_rels/.rels", filename).iter(f"{_RELS_NS}Relationship"):
+        if rel.get("Type") in _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+            target = posixpath.normpath(posixpath.join("/", rel.get("Target") or ""))
+            return target.lstrip("/") or None
+    return None
+
+
+def _content_types(package: zipfile.ZipFile, names: set[str], filename: str):
+    """(default content type per extension, content type per part name), lowercased keys."""
+    if "[Content_Types].xml" not in names:
+        return {}, {}
+    root = _parse_small(package, "[Content_Types].xml", filename)
+    defaults = {
+        (el.get("Extension") or "").lower(): el.get("ContentType") or ""
+        for el in root.iter(f"{_TYPES_NS}Default")
+    }
+    overrides = {
+        (el.get("PartName") or "").lstrip("/").lower(): el.get("ContentType") or ""
+        for el in root.iter(f"{_TYPES_NS}Override")
+    }
+    return defaults, overrides
+
+
 def check_office_zip(data: bytes, *, filename: str) -> zipfile.ZipFile:
-    """Refuse what must never reach the XML parser; return the opened zip otherwise."""
+    """Refuse what must never reach the XML parser; return the opened zip otherwise.
+
+    The main document is found as Word and python-docx find it, through ``_rels/.rels``;
+    every part that is XML by its name or its content type, that one included, is refused
+    when it declares a DOCTYPE (python-docx never expands entities, but a Word file has no
+    business declaring any)."""
     if data[:8] == _OLE_MAGIC:
         raise ImportProblem(
             "encrypted",
@@ -57,10 +159,16 @@ def check_office_zip(data: bytes, *, filename: str) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         members = package.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise ImportProblem(
             "not-docx", f"{filename}: this is not a Word .docx file (it is not a zip package)"
         ) from exc
+    if len(members) > MAX_MEMBERS:
+        raise ImportProblem(
+            "too-many-parts",
+            f"{filename}: the package holds {len(members):,} parts; a Word document has at "
+            f"most a few hundred (the limit is {MAX_MEMBERS:,}); it was not opened",
+        )
     names = {m.filename for m in members}
     total = 0
     for member in members:
@@ -72,32 +180,49 @@ def check_office_zip(data: bytes, *, filename: str) -> zipfile.ZipFile:
                 f"{filename}: the file would inflate to an unreasonable size "
                 f"({member.filename} is compressed {ratio:.0f} times); it was not opened",
             )
-    if "word/document.xml" not in names:
-        raise ImportProblem(
-            "not-word", f"{filename}: the zip package holds no Word document (word/document.xml)"
-        )
-    content_types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or (
-        b"macroenabled" in content_types.lower()
+    defaults, overrides = _content_types(package, names, filename)
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or any(
+        "macroenabled" in t.lower() for t in (*defaults.values(), *overrides.values())
     ):
         raise ImportProblem(
             "macro-enabled",
             f"{filename}: the document contains macros; save it as a plain .docx "
             "(Word Document) and upload it again",
         )
+    main = _main_part(package, names, filename)
+    if main is None or main not in names:
+        raise ImportProblem(
+            "not-word",
+            f"{filename}: the zip package holds no Word document "
+            "(no main document part such as word/document.xml)",
+        )
     for member in members:
-        if member.filename.endswith((".xml", ".rels")):
-            head = package.read(member.filename)
-            if b"<!doctype" in head.lower():
-                raise ImportProblem(
-                    "doctype",
-                    f"{filename}: {member.filename} declares a DOCTYPE, which Word never "
-                    "writes; the file was refused",
-                )
+        name = member.filename
+        ext = posixpath.splitext(name)[1].lstrip(".").lower()
+        kind = overrides.get(name.lower()) or defaults.get(ext, "")
+        is_xml = kind.lower().endswith("xml") or ext in ("xml", "rels") or name == main
+        if is_xml and not member.is_dir():
+            _check_xml(name, _read(package, name, filename), filename)
     return package
 
 
 # -- numbering -------------------------------------------------------------------------
+
+
+#: Word's own bounds: list levels 0-8, a list starts at 0-32767.
+_MAX_LEVEL = 8
+_MAX_START = 32767
+#: A level's label pattern ("%1.%2)"): Word allows a few dozen characters.
+_MAX_LEVEL_TEXT = 64
+
+
+def _number(raw: str | None, default: int = 0, maximum: int = _MAX_LEVEL) -> int:
+    """A numbering attribute as Word bounds it; ``default`` when missing or not a number,
+    so a hostile numbering.xml cannot ask for a list label of 10**15 letters."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        return default
+    return min(int(raw), maximum)
 
 
 def _roman(n: int) -> str:
@@ -113,7 +238,10 @@ def _roman(n: int) -> str:
 
 
 def _letters(n: int) -> str:
-    """Word's letter numbering: a … z, then aa, bb …"""
+    """Word's letter numbering: a … z, then aa, bb …; past zzzzzzzz (208) the number itself,
+    so a list of 300,000 items does not carry labels of 10,000 letters each."""
+    if n > 26 * 8:
+        return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
@@ -144,20 +272,20 @@ class _Numbering:
         for an in root.findall(qn("w:abstractNum")):
             levels = {}
             for lvl in an.findall(qn("w:lvl")):
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = _level(lvl)
+                levels[_number(lvl.get(qn("w:ilvl")), 0, _MAX_LEVEL)] = _level(lvl)
             abstract[an.get(qn("w:abstractNumId"))] = levels
         for num in root.findall(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
             levels = dict(abstract.get(ref.get(qn("w:val")) if ref is not None else "", {}))
             for override in num.findall(qn("w:lvlOverride")):
-                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                ilvl = _number(override.get(qn("w:ilvl")), 0, _MAX_LEVEL)
                 lvl = override.find(qn("w:lvl"))
                 start = override.find(qn("w:startOverride"))
                 if lvl is not None:
                     levels[ilvl] = _level(lvl)
                 if start is not None and ilvl in levels:
                     _, fmt, text = levels[ilvl]
-                    levels[ilvl] = (int(start.get(qn("w:val"))), fmt, text)
+                    levels[ilvl] = (_number(start.get(qn("w:val")), 1, _MAX_START), fmt, text)
             self.levels[num.get(qn("w:numId"))] = levels
 
     def label(self, num_id: str, ilvl: int) -> str:
@@ -188,9 +316,9 @@ def _level(lvl) -> tuple[int, str, str]:
     fmt = lvl.find(qn("w:numFmt"))
     text = lvl.find(qn("w:lvlText"))
     return (
-        int(start.get(qn("w:val"))) if start is not None else 1,
+        _number(start.get(qn("w:val")), 1, _MAX_START) if start is not None else 1,
         fmt.get(qn("w:val")) if fmt is not None else "decimal",
-        text.get(qn("w:val")) if text is not None else "",
+        (text.get(qn("w:val")) or "")[:_MAX_LEVEL_TEXT] if text is not None else "",
     )
 
 
@@ -207,7 +335,7 @@ def _num_pr(p, styles: dict[str, tuple[str, int]]) -> tuple[str, int] | None:
                 return (
                     None
                     if value == "0"
-                    else (value, int(ilvl.get(qn("w:val"))) if ilvl is not None else 0)
+                    else (value, _number(ilvl.get(qn("w:val")) if ilvl is not None else None))
                 )
         style = ppr.find(qn("w:pStyle"))
         if style is not None:
@@ -226,7 +354,7 @@ def _style_numbering(document) -> dict[str, tuple[str, int]]:
         if num_id is not None:
             out[style.get(qn("w:styleId"))] = (
                 num_id.get(qn("w:val")),
-                int(ilvl.get(qn("w:val"))) if ilvl is not None else 0,
+                _number(ilvl.get(qn("w:val")) if ilvl is not None else None),
             )
     return out
 

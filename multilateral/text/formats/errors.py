@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["ImportProblem"]
 
 #: HTTP status per problem code; everything not listed is a plain bad request.
-_STATUS = {"too-large": 413, "unsupported-type": 415}
+_STATUS = {"too-large": 413, "too-many-paragraphs": 413, "unsupported-type": 415}
 
 
 class ImportProblem(Exception):
