@@ -8,6 +8,7 @@ import itertools
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
 
 from multilateral import create_app
 from multilateral.extensions import db
@@ -155,3 +157,15 @@ def login(client: FlaskClient, role: str) -> None:
         "/login", data={"username": role, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP in a thread (browser tests, racing clients)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()

@@ -16,7 +16,7 @@ from multilateral.extensions import db
 from multilateral.models import AuditEntry, Document, User
 from multilateral.models.audit import REDACTED, AuditLogIsAppendOnly, acting_user
 from multilateral.models.base import utcnow
-from multilateral.views.admin import spreadsheet_safe
+from multilateral.text.cells import spreadsheet_safe
 from tests.conftest import TEXTS, login
 
 DRAFT = (TEXTS / "un" / "A_C.3_80_L.18.txt").read_text(encoding="utf-8")

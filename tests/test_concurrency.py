@@ -13,13 +13,10 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from multilateral.extensions import db
 from multilateral.models import Paragraph, Version
@@ -50,17 +47,6 @@ def revisions(count: int) -> list[str]:
     swaps = [n for n in draft if n in earlier and draft[n] != earlier[n]][:count]
     assert len(swaps) == count, "the texts no longer differ in enough paragraphs"
     return ["\n".join(earlier[n] if line == draft[n] else line for line in DRAFT) for n in swaps]
-
-
-@pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=5)
-    http.server_close()
 
 
 def _upload(
@@ -114,11 +100,11 @@ def _new_document(client: FlaskClient, auth: Any) -> int:
 
 
 def test_concurrent_uploads_all_succeed_numbered_without_gaps(
-    app: Flask, client: FlaskClient, auth, server: str
+    app: Flask, client: FlaskClient, auth, live_server: str
 ) -> None:
     doc = _new_document(client, auth)
     texts = revisions(CLIENTS)
-    url = f"{server}/api/documents/{doc}/versions"
+    url = f"{live_server}/api/documents/{doc}/versions"
     answers = _upload_all(url, auth("negotiator"), texts)
 
     assert [status for status, _ in answers] == [201] * CLIENTS, answers
@@ -168,11 +154,11 @@ def test_concurrent_uploads_all_succeed_numbered_without_gaps(
 
 
 def test_the_same_file_twice_at_once_is_stored_once(
-    app: Flask, client: FlaskClient, auth, server: str
+    app: Flask, client: FlaskClient, auth, live_server: str
 ) -> None:
     doc = _new_document(client, auth)
     text = revisions(1)[0]
-    url = f"{server}/api/documents/{doc}/versions"
+    url = f"{live_server}/api/documents/{doc}/versions"
     answers = _upload_all(url, auth("negotiator"), [text] * 4)
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201, 409, 409, 409], answers

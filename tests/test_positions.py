@@ -9,14 +9,11 @@ import re
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import docx
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from multilateral.text.tracked import accepted_text, rejected_text
 from tests.conftest import TEXTS, login
@@ -114,17 +111,6 @@ def test_save_then_a_stale_save_is_refused_with_both_texts(client: FlaskClient, 
     assert _row(_rows(client, auth, doc), "8. ")["rationale"] == "edited"
 
 
-@pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=5)
-    http.server_close()
-
-
 def _racing_save(
     url: str,
     headers: dict[str, str],
@@ -150,11 +136,11 @@ def _racing_save(
 
 
 def test_two_clients_racing_through_http_cannot_both_win(
-    client: FlaskClient, auth, server: str
+    client: FlaskClient, auth, live_server: str
 ) -> None:
     doc = _document(client, auth)
     op7 = _row(_rows(client, auth, doc), "7. ")
-    url = f"{server}/api/documents/{doc}/versions/1/positions"
+    url = f"{live_server}/api/documents/{doc}/versions/1/positions"
     for round_ in range(4):
         revision = _row(_rows(client, auth, doc), "7. ")["revision"]
         barrier = threading.Barrier(2)

@@ -30,6 +30,7 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from multilateral.text.cells import spreadsheet_safe
 from multilateral.text.tracked import Revisions, plain_run, tracked_runs, xml_safe
 
 __all__ = [
@@ -190,8 +191,7 @@ def _clean(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    text = _clean(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t") else text
+    return spreadsheet_safe(_clean(text))
 
 
 def _naive_utc(moment: datetime.datetime) -> datetime.datetime:

@@ -50,6 +50,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
+    "period_end",
     "ACT_KINDS",
     "CSV_COLUMNS",
     "CSV_OPTIONAL_COLUMNS",
@@ -500,7 +501,7 @@ def _is_unts_participation_only(source: str) -> bool:
     return bool(unts) and not any(_PARTY_EVIDENCE.search(part) for part in others)
 
 
-def _csv_date(value: str, precision: str) -> datetime.date | str:
+def period_end(value: str, precision: str) -> datetime.date | str:
     """An ISO date of the given precision, as the last day of its period; or a problem."""
     match = _CSV_DATE[precision].match(value)
     if not match:
@@ -619,7 +620,7 @@ def _csv_row(
 
     acts: list[RecordedAct] = []
     if row["signature_date"]:
-        signed = _csv_date(row["signature_date"], "day")
+        signed = period_end(row["signature_date"], "day")
         if isinstance(signed, str):
             problem(f"signature_date: {signed}")
         else:
@@ -639,7 +640,7 @@ def _csv_row(
         problem(f"unknown action_kind {code!r}")
         kind = "consent"
     if precision in _CSV_DATE:
-        date = _csv_date(value, precision)
+        date = period_end(value, precision)
         if isinstance(date, str):
             problem(f"action_date: {date}")
         else:

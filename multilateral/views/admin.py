@@ -14,25 +14,16 @@ from multilateral.models import AuditEntry
 from multilateral.models.base import utcnow
 from multilateral.services.audit import AuditFilter, audit_choices, audit_entries, audit_page
 from multilateral.services.versions import parse_date
+from multilateral.text.cells import spreadsheet_safe
 from multilateral.views.api import int_arg
 from multilateral.views.auth import require_role
 
-__all__ = ["bp", "spreadsheet_safe"]
+__all__ = ["bp"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
 CSV_COLUMNS = ("id", "at", "actor", "user_id", "action", "entity", "entity_id", "before", "after")
-#: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet shows as text, never runs: a leading ' when the text
-    would start a formula (OWASP "CSV injection")."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _filter() -> AuditFilter:

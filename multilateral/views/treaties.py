@@ -33,6 +33,7 @@ from multilateral.services.treaties import (
     StatusSelection,
 )
 from multilateral.services.versions import parse_date
+from multilateral.text.status_tables import period_end
 from multilateral.views.api import json_body, parse_int
 from multilateral.views.auth import require_role
 
@@ -385,21 +386,15 @@ def _record(treaty: Treaty, data: dict[str, Any]) -> Any:
 def _act_date(raw: str, precision: str) -> date | None:
     if not raw:
         return None
-    try:
-        if precision == "year":
-            return date(int(raw), 12, 31)
-        if precision == "month":
-            year, month = (int(part) for part in raw.split("-"))
-            following = date(year + month // 12, month % 12 + 1, 1)
-            return date.fromordinal(following.toordinal() - 1)
-        return date.fromisoformat(raw)
-    except (ValueError, OverflowError):  # OverflowError: a year of twenty digits
+    when = period_end(raw, precision if precision in ("month", "year") else "day")
+    if isinstance(when, str):
         raise ServiceError(
             400,
             "bad-date",
             f"date {raw!r} does not match its precision {precision!r} "
             "(day: YYYY-MM-DD, month: YYYY-MM, year: YYYY).",
-        ) from None
+        )
+    return when
 
 
 @bp.route("/treaties/<slug>/actions/new", methods=["GET", "POST"])
