@@ -1,4 +1,6 @@
 # Two commands set up a fresh machine: `make run` and `make test` (see README.md).
+# `make test` first runs scripts/install-system-deps: the Debian packages its tests drive
+# (Chromium, LibreOffice, pdftotext, libcairo), installed only when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +27,8 @@ serve: $(STAMP)  ## production server: settings in gunicorn.conf.py
 	$(BIN)/gunicorn 'app:app'
 
 test: $(STAMP)
-	$(BIN)/pytest -q
+	scripts/install-system-deps
+	$(BIN)/pytest -q -rfEs  # -rfEs: also list why tests were skipped
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

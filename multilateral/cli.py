@@ -1,4 +1,5 @@
-"""Flask commands: init-db, seed, create-user, create-token, import, import-status, reindex."""
+"""Flask commands: init-db, seed, create-user, set-password, create-token, import,
+import-status, reindex, backup, restore."""
 
 from __future__ import annotations
 
@@ -76,6 +77,30 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {user.role} {user.username!r}.")
 
 
+@click.command("set-password")
+@click.argument("username")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of input."
+)
+@with_appcontext
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password (asked twice, or read from standard input); every
+    session signed in with the old one ends."""
+    from multilateral.services.accounts import set_password
+
+    user = db.session.scalar(db.select(User).filter_by(username=username.strip()))
+    if user is None:
+        raise click.ClickException(f"There is no user {username!r}.")
+    acting_user.set((None, "cli"))
+    password = _read_password(prompt=not password_stdin)
+    try:
+        set_password(user, password)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"New password set for {user.username!r}; their sessions were logged out.")
+
+
 @click.command("create-token")
 @click.argument("username")
 @click.option("--name", "label", default="", help="What the token is for (shown to admins).")
@@ -139,9 +164,18 @@ def bootstrap_admin_command() -> None:
     password = secrets.token_urlsafe(12)
     create_user("admin", password, "admin")
     db.session.commit()
-    click.echo(f"Created the first admin account. User: admin  Password: {password}")
+    rule = "=" * 72
     click.echo(
-        "This password is shown once: write it down, then log in at http://127.0.0.1:5000/login"
+        "\n".join(
+            [
+                rule,
+                "Created the first admin account, user name: admin",
+                f"ADMIN PASSWORD (shown once): {password}",
+                "Write it down, then log in at http://127.0.0.1:5000/login",
+                "To change it: .venv/bin/flask --app app set-password admin",
+                rule,
+            ]
+        )
     )
 
 
@@ -392,6 +426,7 @@ def init_app(app: Flask) -> None:
         init_db_command,
         seed_command,
         create_user_command,
+        set_password_command,
         create_token_command,
         revoke_token_command,
         bootstrap_admin_command,

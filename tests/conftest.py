@@ -1,6 +1,8 @@
 """Fixtures: a migrated, seeded database per test (SQLite file copy, or a PostgreSQL
 database cloned from a template when TEST_DATABASE_URL names a server), the real Whoosh
-index on disk, users of every role with API tokens, and Flask's app/client/runner."""
+index on disk, users of every role with API tokens, and Flask's app/client/runner; and
+:func:`system_program`, which finds Chromium, LibreOffice and pdftotext for the tests that
+drive them."""
 
 from __future__ import annotations
 
@@ -33,6 +35,33 @@ ROLES = ("viewer", "negotiator", "admin")
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 _counter = itertools.count()
+
+#: Programs outside Python that some tests run: name → (where to look, the Debian package
+#: that provides it). ``TEST_<NAME>`` in the environment (``TEST_CHROMIUM=/opt/…``) says
+#: where to look instead. scripts/install-system-deps installs the packages.
+SYSTEM_PROGRAMS: dict[str, tuple[str, str]] = {
+    "chromium": ("/usr/bin/chromium", "chromium"),
+    "soffice": ("soffice", "libreoffice-writer-nogui"),
+    "pdftotext": ("pdftotext", "poppler-utils"),
+}
+
+
+def system_program(name: str) -> str:
+    """The path of the program ``name`` (a key of :data:`SYSTEM_PROGRAMS`) for a test that
+    runs it. When it is missing the test is skipped with the package to install, except
+    under ``CI=true``, where it fails: CI must run every test."""
+    where, package = SYSTEM_PROGRAMS[name]
+    where = os.environ.get(f"TEST_{name.upper()}", where)
+    found = shutil.which(where)
+    if found:
+        return found
+    reason = (
+        f"{where} is missing: install the Debian package {package} "
+        "(scripts/install-system-deps does)"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true needs it", pytrace=False)
+    pytest.skip(reason)
 
 
 @dataclass

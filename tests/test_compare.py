@@ -1,7 +1,6 @@
 """Comparing stored versions through the API: real Palermo text, real revisions."""
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from multilateral.services.versions import add_version
 from multilateral.text.formats.reader import sha256_of
 from multilateral.text.redline import accepted_text, rejected_text
 from multilateral.text.segment import segment_text
-from tests.conftest import TEXTS
+from tests.conftest import TEXTS, system_program
 
 PALERMO = "A/RES/55/25, annex II"
 SMUGGLING = "A/RES/55/25, annex III"
@@ -154,8 +153,7 @@ def test_word_redline_has_real_tracked_changes(client, auth, app, tmp_path: Path
     base = text.count("shall consider adopting")
     assert accepted.count("shall consider adopting") == base + 1
     assert rejected.count("shall consider adopting") == base
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui"
+    soffice = system_program("soffice")
     path = tmp_path / "redline.docx"
     path.write_bytes(data)
     subprocess.run(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -29,6 +28,7 @@ from multilateral.text.position_paper import (
     position_paper_docx,
 )
 from multilateral.text.tracked import accepted_text, rejected_text
+from tests.conftest import system_program
 
 UN = Path(__file__).parent.parent / "data" / "texts" / "un"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -378,9 +378,7 @@ def test_csv_cells_are_never_formulas():
 
 
 def test_libreoffice_renders_the_banner_and_the_text(paper, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui"
-    assert shutil.which("pdftotext"), "pdftotext is needed: apt-get install poppler-utils"
+    soffice, pdftotext = system_program("soffice"), system_program("pdftotext")
     source = tmp_path / "position-paper.docx"
     source.write_bytes(paper)
     subprocess.run(
@@ -401,7 +399,7 @@ def test_libreoffice_renders_the_banner_and_the_text(paper, tmp_path):
     pdf = tmp_path / "position-paper.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+        [pdftotext, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
     ).stdout
     words = " ".join(text.split())
     pages = text.count("\f")

@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from multilateral.text.redline import RedlineRow, accepted_text, redline_docx, rejected_text
+from tests.conftest import system_program
 
 PALERMO = Path(__file__).parent.parent / "data" / "texts" / "palermo_tip_protocol_2000_final_en.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -136,8 +137,7 @@ def test_dates_are_stamped_in_utc():
 
 
 def test_libreoffice_opens_it_and_keeps_the_revisions(revision, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is required to check the redline opens; apt install it"
+    soffice = system_program("soffice")
     old, new, rows = revision
     source = tmp_path / "redline.docx"
     source.write_bytes(
