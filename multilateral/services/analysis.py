@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from multilateral.errors import ServiceError
 from multilateral.models import Paragraph
+from multilateral.text import clauses
 from multilateral.text.clauses import (
     Analysis,
     Cue,
@@ -55,33 +56,9 @@ def analyse_paragraph(text: str, kind: str) -> Analysis | None:
 
 
 def analyse_units(units: Sequence[Unit]) -> list[Analysis | None]:
-    """Analyse every unit of a version; a sub-paragraph with no verb of its own ("a)
-    Appropriate housing;") takes the verdict of the paragraph that introduces it, since the
-    chapeau's verb governs it."""
-    results: list[Analysis | None] = []
-    for unit in units:
-        analysis = analyse_paragraph(unit.text, unit.kind)
-        parent = results[unit.parent] if unit.parent is not None else None
-        if (
-            analysis is not None
-            and parent is not None
-            and unit.kind == "subparagraph"
-            and analysis.label == "descriptive"
-            and parent.label != "descriptive"
-            and not any(c.role in ("operative verb", "modal") for c in analysis.cues)
-        ):
-            chapeau = units[unit.parent].number if unit.parent is not None else ""
-            analysis = Analysis(
-                label=parent.label,
-                strength=parent.strength,
-                cues=analysis.cues,
-                explanation=(
-                    f"{parent.label}: governed by the chapeau of {chapeau or 'its paragraph'}"
-                    f" ({parent.explanation})"
-                ),
-            )
-        results.append(analysis)
-    return results
+    """Analyse every unit of a version with the configured lexicon (see
+    :func:`multilateral.text.clauses.analyse_units`)."""
+    return clauses.analyse_units(units, lexicon=current_lexicon())
 
 
 def classify_text(text: str) -> list[tuple[Unit, Analysis]]:

@@ -14,6 +14,7 @@ from multilateral.services.versions import units_of
 from multilateral.text.align import align
 from multilateral.text.clauses import Analysis
 from multilateral.text.redline import RedlineRow, redline_docx
+from multilateral.text.shifts import NO_SHIFT, SHIFTS, judge_change, judge_deleted, judge_inserted
 from multilateral.text.worddiff import DELETE, EQUAL, INSERT, diff_html, word_diff
 
 __all__ = ["MAX_COMPARE_PARAGRAPHS", "Comparison", "compare_versions", "comparison_docx"]
@@ -22,8 +23,6 @@ __all__ = ["MAX_COMPARE_PARAGRAPHS", "Comparison", "compare_versions", "comparis
 #: alignment time grows with it, so larger inputs are refused with 413.
 MAX_COMPARE_PARAGRAPHS = 5000
 
-#: Labels from weakest to strongest: a move down this scale is a weakening whatever the score.
-_LABEL_RANK = {"descriptive": 0, "hortatory": 1, "actionable": 2}
 _OP_NAMES = {DELETE: "delete", EQUAL: "equal", INSERT: "insert"}
 #: Ops whose wording may differ and so get a word diff and a strength shift.
 _REWORDED = ("modified", "moved", "split", "merged")
@@ -72,27 +71,45 @@ def _paragraph_ref(p: Paragraph) -> dict[str, Any]:
 
 
 def _analysis_of(group: Sequence[Paragraph]) -> Analysis | None:
+    """A fresh analysis of a group of paragraphs read as one, with its clauses; a sub-paragraph
+    whose verb is its chapeau's keeps the stored (inherited) verdict."""
     if not group:
         return None
-    if len(group) == 1:
-        return stored_analysis(group[0])
-    return analyse_paragraph(" ".join(p.text for p in group), group[0].kind)
+    fresh = analyse_paragraph(" ".join(p.text for p in group), group[0].kind)
+    if fresh is not None and fresh.label == "descriptive" and group[0].label != "descriptive":
+        return stored_analysis(group[0]) if len(group) == 1 else fresh
+    return fresh
 
 
-def _shift(old: Analysis | None, new: Analysis | None) -> dict[str, Any]:
-    """Did the change make the paragraph bind less (weakened) or more (strengthened)?"""
-    if old is None or new is None:
-        return {"shift": "none", "cues_removed": [], "cues_added": []}
-    before = (_LABEL_RANK[old.label], old.strength)
-    after = (_LABEL_RANK[new.label], new.strength)
-    shift = "weakened" if after < before else "strengthened" if after > before else "none"
-    old_cues = {(c.role, c.text.lower()) for c in old.cues}
-    new_cues = {(c.role, c.text.lower()) for c in new.cues}
+def _shift(op: str, olds: Sequence[Paragraph], news: Sequence[Paragraph]) -> dict[str, Any]:
+    """The commitment shift of one aligned pair (see :mod:`multilateral.text.shifts`)."""
+    kind = (olds or news)[0].kind
+    old = new = None
+    if kind in _STRUCTURAL:
+        shift = NO_SHIFT
+    elif op in _REWORDED:
+        old, new = _analysis_of(olds), _analysis_of(news)
+        shift = judge_change(old, new)
+    elif op == "deleted":
+        shift = judge_deleted(_analysis_of(olds))
+    elif op == "inserted":
+        shift = judge_inserted(_analysis_of(news))
+    else:
+        shift = NO_SHIFT
+    old_cues = {(c.role, c.text.lower()) for c in old.cues} if old and new else set()
+    new_cues = {(c.role, c.text.lower()) for c in new.cues} if old and new else set()
     return {
-        "shift": shift,
+        "shift": shift.verdict,
+        "shift_reasons": list(shift.reasons),
         "cues_removed": [{"role": r, "text": t} for r, t in sorted(old_cues - new_cues)],
         "cues_added": [{"role": r, "text": t} for r, t in sorted(new_cues - old_cues)],
     }
+
+
+def _verdict(paragraph: dict[str, Any] | None) -> dict[str, Any] | None:
+    if paragraph is None:
+        return None
+    return {"label": paragraph["label"], "strength": paragraph["strength"]}
 
 
 def _numbers(group: Sequence[Paragraph]) -> str:
@@ -114,7 +131,7 @@ def compare_versions(old: Version, new: Version) -> Comparison:
     pairs: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     weakened: list[dict[str, Any]] = []
-    strengthened = 0
+    shifts = dict.fromkeys(SHIFTS, 0)
     for index, pair in enumerate(align(units_of(old), units_of(new))):
         olds = [old_paragraphs[i] for i in pair.old]
         news = [new_paragraphs[j] for j in pair.new]
@@ -128,12 +145,7 @@ def compare_versions(old: Version, new: Version) -> Comparison:
             ops = [(DELETE, old_text)]
         else:
             ops = [(EQUAL, new_text)]
-        structural = (olds or news)[0].kind in _STRUCTURAL
-        shift = (
-            _shift(_analysis_of(olds), _analysis_of(news))
-            if pair.op in _REWORDED and not structural
-            else _shift(None, None)
-        )
+        shift = _shift(pair.op, olds, news)
         row = {
             "index": index,
             "op": pair.op,
@@ -157,11 +169,12 @@ def compare_versions(old: Version, new: Version) -> Comparison:
             row["moved_to"] = news[0].position
         pairs.append(row)
         counts[pair.op] = counts.get(pair.op, 0) + 1
-        if shift["shift"] == "weakened":
+        shifts[shift["shift"]] += 1
+        if shift["shift"] in ("weakened", "mixed"):
             weakened.append(row)
-        elif shift["shift"] == "strengthened":
-            strengthened += 1
-    operative_first = sorted(weakened, key=lambda r: (r["new"]["kind"] != "operative", r["index"]))
+    operative_first = sorted(
+        weakened, key=lambda r: ((r["new"] or r["old"])["kind"] != "operative", r["index"])
+    )
     summary = {
         "ops": counts,
         "changes": sum(n for op, n in counts.items() if op != "unchanged"),
@@ -170,15 +183,19 @@ def compare_versions(old: Version, new: Version) -> Comparison:
             {
                 "index": r["index"],
                 "number": r["new_number"] or r["old_number"],
-                "kind": r["new"]["kind"],
-                "from": {"label": r["old"]["label"], "strength": r["old"]["strength"]},
-                "to": {"label": r["new"]["label"], "strength": r["new"]["strength"]},
+                "kind": (r["new"] or r["old"])["kind"],
+                "op": r["op"],
+                "shift": r["shift"],
+                "from": _verdict(r["old"]),
+                "to": _verdict(r["new"]),
+                "reasons": r["shift_reasons"],
                 "cues_removed": r["cues_removed"],
                 "cues_added": r["cues_added"],
             }
             for r in operative_first
         ],
-        "strengthened": strengthened,
+        "strengthened": shifts["strengthened"] + shifts["mixed"],
+        "shifts": shifts,
     }
     return Comparison(old=old, new=new, pairs=pairs, summary=summary)
 

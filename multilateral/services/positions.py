@@ -463,14 +463,13 @@ def _document_alerts(document: Document) -> list[Alert]:
         new_text = " ".join(p["text"] for p in pair["new_group"])
         if pair["op"] == "deleted":
             alert("deleted", pair, old_text, "", "the paragraph is gone")
-        elif pair.get("shift") == "weakened":
-            removed = ", ".join(c["text"] for c in pair.get("cues_removed", []))
+        elif pair.get("shift") in ("weakened", "mixed"):
             detail = (
                 f"{pair['old']['label']} {pair['old']['strength']} → "
                 f"{pair['new']['label']} {pair['new']['strength']}"
             )
-            if removed:
-                detail += f"; lost: {removed}"
+            if pair["shift_reasons"]:
+                detail += f"; {'; '.join(pair['shift_reasons'])}"
             alert("weakened", pair, old_text, new_text, detail)
     return found
 

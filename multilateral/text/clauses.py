@@ -18,16 +18,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multilateral.text.units import Unit
 
 __all__ = [
     "LABELS",
     "ROLES",
     "Analysis",
+    "Clause",
     "Cue",
     "Lexicon",
     "LexiconError",
     "analyse",
+    "analyse_units",
     "default_lexicon",
     "load_lexicon",
     "summarise",
@@ -49,6 +54,9 @@ ROLES = (
     "no lexicon match",
 )
 
+#: Label ranks, weakest first: a move down this scale is a weakening whatever the score.
+LABEL_RANK = {"descriptive": 0, "hortatory": 1, "actionable": 2}
+
 #: The English lexicon shipped with the package.
 DEFAULT_LEXICON_PATH = Path(__file__).with_name("lexicon") / "en.toml"
 
@@ -57,6 +65,9 @@ _DESCRIPTIVE_KINDS = frozenset({"preambular", "title", "heading", "chapter", "an
 
 #: Lexicon tables, the cue role each produces and the keys each entry may hold.
 _TABLES: dict[str, tuple[str, frozenset[str]]] = {
+    # Spans that only look like cues (a month in a date, a quoted title): matched first and
+    # dropped, so "15 May 2013" holds no modal and "“… shall …”" no obligation.
+    "ignore": ("ignored", frozenset()),
     "verb": (
         "operative verb",
         frozenset(
@@ -67,6 +78,8 @@ _TABLES: dict[str, tuple[str, frozenset[str]]] = {
                 "class_without_body",
                 "strength_without_body",
                 "position",
+                "preambular",
+                "restated",
             }
         ),
     ),
@@ -99,6 +112,19 @@ _OPENING = re.compile(
 _CLAUSE_JOIN = re.compile(
     r"(?:\band|;)\s*(?:(?:also|further|[a-z]+ly)\s+)?$",
     re.IGNORECASE,
+)
+#: What may stand before a finite resolution verb that opens a later clause of an operative
+#: paragraph: "…, and therefore decides", "…, and in this regard calls upon", "…; also requests".
+_LATER_CLAUSE = re.compile(
+    r"(?:[,;]|\band\b|\bwhile\b)\s*(?:(?:and|also|further|furthermore|therefore|thus|hence|"
+    r"in\s+(?:this|that)\s+(?:regard|respect|context)|to\s+(?:this|that)\s+end|"
+    r"in\s+particular|once\s+again|again|[a-z]+ly)\s*,?\s*)*$",
+    re.IGNORECASE,
+)
+#: A finite (third person) resolution verb, after any adverbs: "requests", "strongly urges".
+_FINITE = re.compile(
+    r"(?:(?:also|further|once\s+again|again|[a-z]+ly)\s+)*[a-z-]*[^s\W]s\b.*",
+    re.IGNORECASE | re.DOTALL,
 )
 #: Sentence boundaries used to scope softeners (". ", "; ", ": ").
 _SENTENCE_END = re.compile(r"[.;:]\s")
@@ -138,6 +164,65 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class Clause:
+    """One operative clause of a paragraph: the verb that opens it and what it commits.
+
+    "Takes note of the report …, and requests the Secretary-General to report …" holds two
+    clauses, a descriptive one and an actionable one; the strongest decides the paragraph.
+    """
+
+    start: int
+    end: int
+    #: The opening verb as written ("requests", "Also calls upon").
+    verb: str
+    #: One of :data:`LABELS`.
+    label: str
+    #: The verb's strength after addressee and demoting softeners, before concreteness.
+    strength: int
+    #: Whom the clause addresses, as written ("the Secretary-General"), or "".
+    addressee: str = ""
+    #: The deadline and reporting duty inside the clause, as written, or "".
+    deadline: str = ""
+    reporting: str = ""
+    #: Softeners that demoted or qualified the verb ("as appropriate", "consider").
+    softeners: tuple[str, ...] = ()
+    #: True for a mandate restated rather than new ("Reaffirms its request to …").
+    restated: bool = False
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return LABEL_RANK[self.label], self.strength
+
+    def describe(self) -> str:
+        """ "'requests' → the Secretary-General: actionable (restated), deadline '…'"."""
+        words = f"'{' '.join(self.verb.split())}'"
+        if self.addressee:
+            words += f" → {' '.join(self.addressee.split())}"
+        words += f": {self.label}"
+        if self.restated:
+            words += " (restated)"
+        if self.softeners:
+            words += f", qualified by {', '.join(repr(s) for s in self.softeners)}"
+        if self.deadline:
+            words += f", deadline '{' '.join(self.deadline.split())}'"
+        return words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "verb": self.verb,
+            "label": self.label,
+            "strength": self.strength,
+            "addressee": self.addressee,
+            "deadline": self.deadline,
+            "reporting": self.reporting,
+            "softeners": list(self.softeners),
+            "restated": self.restated,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """The verdict on one paragraph."""
 
@@ -148,6 +233,9 @@ class Analysis:
     cues: tuple[Cue, ...]
     #: One sentence, in the negotiators' terms, saying why.
     explanation: str
+    #: The operative clauses, in order (empty for a paragraph with no operative verb, such as a
+    #: preambular paragraph or a treaty article decided by its modals).
+    clauses: tuple[Clause, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +243,7 @@ class Analysis:
             "strength": self.strength,
             "cues": [cue.to_dict() for cue in self.cues],
             "explanation": self.explanation,
+            "clauses": [clause.to_dict() for clause in self.clauses],
         }
 
 
@@ -176,6 +265,8 @@ class _Entry:
     strength_without_body: int = 0
     position: str = "anywhere"
     kind: str = ""
+    preambular: bool = False
+    restated: bool = False
 
 
 @dataclass(frozen=True)
@@ -446,10 +537,12 @@ def _entry(item: Any, table: str, role: str, allowed: frozenset[str], index: int
             fields["strength_without_body"] = number(
                 "strength_without_body", 0, 100, fields["strength"]
             )
+            fields["preambular"] = flag("preambular")
+            fields["restated"] = flag("restated")
         else:
             fields["overrides"] = flag("overrides")
             fields["final_clause"] = flag("final_clause")
-    else:
+    elif table != "ignore":
         fields["effect"] = number("effect", -100, 100)
         if "demotes" in allowed:
             fields["demotes"] = flag("demotes")
@@ -518,16 +611,30 @@ def _scan(text: str, lexicon: Lexicon) -> list[_Hit]:
         # The same phrase may sit in several entries ("consider": a verb when it opens the
         # paragraph, a softener elsewhere); the first whose position rule holds wins.
         for entry in candidates:
-            if entry.position == "anywhere" or _placed(text, start, entry.position):
-                hits.append(_Hit(start, end, entry, match.group()))
+            if entry.position == "anywhere" or _placed(text, start, end, entry.position):
+                if entry.table != "ignore":
+                    hits.append(_Hit(start, end, entry, match.group()))
                 break
     return hits
 
 
-def _placed(text: str, start: int, position: str) -> bool:
+def _placed(text: str, start: int, end: int, position: str) -> bool:
     if _OPENING.fullmatch(text, 0, start) is not None:
         return True
-    return position == "clause" and _CLAUSE_JOIN.search(text, max(0, start - 20), start) is not None
+    if position != "clause":
+        return False
+    return _CLAUSE_JOIN.search(text, max(0, start - 20), start) is not None or _later_clause(
+        text, start, end
+    )
+
+
+def _later_clause(text: str, start: int, end: int) -> bool:
+    """True for a finite verb after a clause join: "…, and therefore decides", "…; urges"."""
+    return (
+        text[start].islower()
+        and _FINITE.fullmatch(text, start, end) is not None
+        and _LATER_CLAUSE.search(text, max(0, start - 40), start) is not None
+    )
 
 
 def _looks_foreign(text: str, lexicon: Lexicon) -> bool:
@@ -554,7 +661,9 @@ def analyse(text: str, *, kind: str | None = None, lexicon: Lexicon | None = Non
 
     ``kind`` is the unit kind from :mod:`multilateral.text.units` when known: preambular, title
     and heading units are descriptive whatever their words; an operative paragraph is never
-    treated as a final clause. Raises ValueError on empty text.
+    treated as a final clause. A resolution paragraph is read clause by clause ("Takes note …,
+    and requests the Secretary-General …"): the strongest clause decides, and the explanation
+    lists each clause with its addressee. Raises ValueError on empty text.
     """
     if not text or not text.strip():
         raise ValueError("cannot analyse an empty paragraph")
@@ -568,7 +677,110 @@ def analyse(text: str, *, kind: str | None = None, lexicon: Lexicon | None = Non
     hits = _scan(text, lexicon)
     if not hits:
         return _no_match(f"no phrase of the '{lexicon.language}' lexicon found", lexicon)
+    openers = _clause_openers(text, kind, hits)
+    if not openers:
+        return _analyse_whole(text, kind, hits, lexicon)
 
+    clauses: list[Clause] = []
+    deciding_at = 0
+    for number, opener in enumerate(openers):
+        start = 0 if number == 0 else opener.start
+        end = openers[number + 1].start if number + 1 < len(openers) else len(text)
+        inside = [h for h in hits if start <= h.start < end]
+        clauses.append(_clause(text, opener, inside, start, end, lexicon))
+        if clauses[-1].rank > clauses[deciding_at].rank:
+            deciding_at = number
+    deciding = clauses[deciding_at]
+    opener = openers[deciding_at]
+    inside = [h for h in hits if deciding.start <= h.start < deciding.end]
+    demoters = [h for h in inside if h.entry.demotes and _in_scope(text, h, opener, lexicon)]
+    effects: dict[int, int] = {id(opener): deciding.strength}
+    total = deciding.strength + _concreteness(inside, effects, deciding.label)
+    low, high = lexicon.bands[deciding.label]
+    strength = max(low, min(high, total))
+    cues = tuple(Cue(h.start, h.end, h.entry.role, h.text, effects.get(id(h), 0)) for h in hits)
+    explanation = _explain(text, deciding.label, opener, "", demoters, inside, kind)
+    if deciding.restated:
+        explanation += "; a restated mandate"
+    if len(clauses) > 1:
+        listed = "; ".join(f"({n}) {c.describe()}" for n, c in enumerate(clauses, 1))
+        explanation += f". Clauses: {listed}"
+    return Analysis(
+        label=deciding.label,
+        strength=strength,
+        cues=cues,
+        explanation=explanation,
+        clauses=tuple(clauses),
+    )
+
+
+def _clause_openers(text: str, kind: str | None, hits: list[_Hit]) -> list[_Hit]:
+    """The resolution verbs that open the clauses of an operative paragraph, in order.
+
+    The first must open the paragraph ("1. Also requests"); a later one must be finite and
+    follow a clause join ("…, and therefore decides", "…; and in this regard calls upon"), so an
+    infinitive in a list ("to adopt …; recognize …") or a noun ("at the request of") opens
+    nothing. A paragraph that opens otherwise (a treaty article, a preambular participle) has
+    no openers and is read as a whole.
+    """
+    if kind in _DESCRIPTIVE_KINDS:
+        return []
+    verbs = [h for h in hits if h.entry.table == "verb"]
+    if (
+        not verbs
+        or verbs[0].entry.preambular
+        or _OPENING.fullmatch(text, 0, verbs[0].start) is None
+    ):
+        return []
+    openers = [verbs[0]]
+    for hit in verbs[1:]:
+        if not hit.entry.preambular and _later_clause(text, hit.start, hit.end):
+            openers.append(hit)
+    return openers
+
+
+def _clause(
+    text: str, opener: _Hit, inside: list[_Hit], start: int, end: int, lexicon: Lexicon
+) -> Clause:
+    """The label and base strength of one clause, decided by the verb that opens it.
+
+    Modals inside a resolution clause ("inequalities that may act as drivers") describe; they
+    do not bind, so only the opening verb, its addressee and its softeners count.
+    """
+    entry = opener.entry
+    label, strength = _resolve(text, opener, inside, lexicon)
+    softeners: list[str] = []
+    if label != "descriptive":
+        for hit in inside:
+            if (hit.entry.table == "softener" or hit.entry.demotes) and _in_scope(
+                text, hit, opener, lexicon
+            ):
+                softeners.append(" ".join(hit.text.split()))
+                if hit.entry.demotes and label == "actionable":
+                    label = "hortatory"
+                    strength = min(strength, lexicon.bands["hortatory"][1])
+    addressee = _addressee_after(opener, inside, lexicon)
+
+    def first(table: str) -> str:
+        return next((h.text for h in inside if h.entry.table == table), "")
+
+    return Clause(
+        start=start,
+        end=end,
+        verb=opener.text,
+        label=label,
+        strength=strength,
+        addressee=addressee.text if addressee is not None and label != "descriptive" else "",
+        deadline=first("deadline") if label != "descriptive" else "",
+        reporting=first("reporting") if label != "descriptive" else "",
+        softeners=tuple(softeners),
+        restated=entry.restated and label != "descriptive",
+    )
+
+
+def _analyse_whole(text: str, kind: str | None, hits: list[_Hit], lexicon: Lexicon) -> Analysis:
+    """A paragraph with no resolution verb opening it: a treaty article, a preambular
+    paragraph, a sub-paragraph. The strongest verb or modal anywhere decides."""
     operative = [h for h in hits if h.entry.table in ("verb", "modal")]
     opens_with_verb = any(
         h.entry.table == "verb"
@@ -610,7 +822,7 @@ def _decide(
         return "descriptive", first, f"{kind} paragraph"
     if kind != "operative" and not _binds_a_party(hits):
         for hit in operative:
-            if hit.entry.table == "verb" and hit.entry.klass == "descriptive":
+            if hit.entry.table == "verb" and hit.entry.preambular:
                 return "descriptive", hit, "preambular paragraph"
     if not opens_with_verb:
         for hit in operative:
@@ -741,7 +953,9 @@ def _explain(
     if label == "descriptive":
         if deciding is None:
             return f"descriptive: {reason or 'no operative language'}"
-        return f"descriptive: {reason or 'describes rather than obliges'} ({_quote(deciding)})"
+        return (
+            f"descriptive: {reason or 'obliges no one and asks no one to act'} ({_quote(deciding)})"
+        )
     assert deciding is not None
     parts: list[str] = []
     entry = deciding.entry
@@ -775,6 +989,43 @@ def _explain(
     if "addressee" in by_role:
         parts.append(f"addressee {_quote(by_role['addressee'])}")
     return f"{label}: " + "; ".join(parts)
+
+
+def analyse_units(
+    units: Sequence[Unit], *, lexicon: Lexicon | None = None
+) -> list[Analysis | None]:
+    """Analyse every unit of a version (None for a unit with no text, an empty heading).
+
+    A sub-paragraph with no verb of its own ("(a) To further study …", "a) Appropriate
+    housing;") takes the verdict of the paragraph that introduces it: the chapeau's verb
+    governs it.
+    """
+    results: list[Analysis | None] = []
+    for unit in units:
+        analysis = (
+            analyse(unit.text, kind=unit.kind, lexicon=lexicon) if unit.text.strip() else None
+        )
+        parent = results[unit.parent] if unit.parent is not None else None
+        if (
+            analysis is not None
+            and parent is not None
+            and unit.kind == "subparagraph"
+            and analysis.label == "descriptive"
+            and parent.label != "descriptive"
+            and not any(c.role in ("operative verb", "modal") for c in analysis.cues)
+        ):
+            chapeau = units[unit.parent].number if unit.parent is not None else ""
+            analysis = Analysis(
+                label=parent.label,
+                strength=parent.strength,
+                cues=analysis.cues,
+                explanation=(
+                    f"{parent.label}: governed by the chapeau of {chapeau or 'its paragraph'}"
+                    f" ({parent.explanation})"
+                ),
+            )
+        results.append(analysis)
+    return results
 
 
 # --------------------------------------------------------------------------------------------

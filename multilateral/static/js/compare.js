@@ -12,7 +12,7 @@
     pairs.classList.toggle("only-weakened", onlyWeakened.checked);
   }
   function visibleChanges() {
-    var selector = onlyWeakened.checked ? ".pair.shift-weakened" : ".pair.is-change";
+    var selector = onlyWeakened.checked ? ".pair.shift-weakened, .pair.shift-mixed" : ".pair.is-change";
     return Array.prototype.slice.call(pairs.querySelectorAll(selector));
   }
   function jump(step) {
