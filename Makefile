@@ -18,6 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(FLASK) init-db
 	$(FLASK) seed
+	$(FLASK) reanalyse
 	$(FLASK) reindex --check
 	$(FLASK) bootstrap-admin
 	$(FLASK) run --host 127.0.0.1 --port 5000

@@ -205,6 +205,24 @@ def reindex_command(check: bool) -> None:
     click.echo(f"Indexed {count} paragraphs.")
 
 
+@click.command("reanalyse")
+@with_appcontext
+def reanalyse_command() -> None:
+    """Analyse every stored paragraph again with the configured lexicon (after an upgrade or
+    a lexicon edit); only changed paragraphs are written, and their versions re-indexed."""
+    from multilateral.services.versions import reanalyse
+
+    acting_user.set((None, "cli"))
+    paragraphs, versions = reanalyse()
+    db.session.commit()
+    if versions:
+        _drain_for_import()
+    click.echo(
+        f"Re-analysed: {paragraphs} paragraph{'' if paragraphs == 1 else 's'} changed "
+        f"in {versions} version{'' if versions == 1 else 's'}."
+    )
+
+
 #: Files imported between two drains of the search outbox by ``flask import``.
 IMPORT_DRAIN_EVERY = 250
 
@@ -431,6 +449,7 @@ def init_app(app: Flask) -> None:
         revoke_token_command,
         bootstrap_admin_command,
         reindex_command,
+        reanalyse_command,
         import_command,
         import_status_command,
         backup_command,

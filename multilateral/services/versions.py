@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.models import Document, Paragraph, User, Version
+from multilateral.models import Document, IndexOutbox, Paragraph, User, Version
 from multilateral.models.base import utcnow
 from multilateral.services.analysis import analyse_units
 from multilateral.services.positions import carry_over
 from multilateral.text.align import align, lineage
+from multilateral.text.clauses import Analysis
 from multilateral.text.units import Segmented, Unit
 
-__all__ = ["add_version", "duplicate_of", "lock_document", "units_of", "parse_date"]
+__all__ = ["add_version", "duplicate_of", "lock_document", "parse_date", "reanalyse", "units_of"]
 
 
 def parse_date(value: str | None) -> date | None:
@@ -145,10 +147,7 @@ def add_version(
             parent=paragraphs[unit.parent] if unit.parent is not None else None,
             lineage=lineage_id,
             bracketed=unit.bracketed,
-            label=analysis.label if analysis else "descriptive",
-            strength=analysis.strength if analysis else 0,
-            cues=[c.to_dict() for c in analysis.cues] if analysis else [],
-            explanation=analysis.explanation if analysis else "",
+            **_verdict(analysis),
         )
         paragraphs.append(paragraph)
     db.session.add_all(paragraphs)
@@ -156,3 +155,35 @@ def add_version(
     if previous is not None:
         carry_over(previous, version)
     return version
+
+
+def _verdict(analysis: Analysis | None) -> dict[str, Any]:
+    """The stored columns of a paragraph's analysis (a unit with no text is descriptive)."""
+    return {
+        "label": analysis.label if analysis else "descriptive",
+        "strength": analysis.strength if analysis else 0,
+        "cues": [c.to_dict() for c in analysis.cues] if analysis else [],
+        "explanation": analysis.explanation if analysis else "",
+    }
+
+
+def reanalyse() -> tuple[int, int]:
+    """Analyse every stored paragraph again with the configured lexicon (after the lexicon or
+    the analysis changed) and queue the changed versions for the search index, whose label
+    field must follow. Returns (paragraphs changed, versions changed); the caller commits."""
+    paragraphs_changed = versions_changed = 0
+    for version in db.session.scalars(db.select(Version).order_by(Version.id)):
+        changed = 0
+        for paragraph, analysis in zip(
+            version.paragraphs, analyse_units(units_of(version)), strict=True
+        ):
+            fields = _verdict(analysis)
+            if any(getattr(paragraph, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(paragraph, name, value)
+                changed += 1
+        if changed:
+            paragraphs_changed += changed
+            versions_changed += 1
+            db.session.add(IndexOutbox(op="version", target_id=version.id))
+    return paragraphs_changed, versions_changed
