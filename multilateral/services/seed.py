@@ -197,14 +197,17 @@ def _seed_documents(report: SeedReport) -> None:
         rows = list(csv.DictReader(handle))
     for row in rows:
         data = (SEED_DIR / "texts" / row["file"]).read_bytes()
-        document = db.session.scalar(db.select(Document).filter_by(symbol=row["symbol"]))
+        # A text with one symbol is found by it; a series whose versions carry their own
+        # symbols (A/RES/78/180 → A/C.3/80/L.18 → A/RES/80/185) by its title.
+        key = {"symbol": row["symbol"]} if row["symbol"] else {"title": row["title"]}
+        document = db.session.scalar(db.select(Document).filter_by(**key))
         if document is None:
             document = create_document(
                 title=row["title"],
                 forum=row["forum"],
                 kind=row["kind"],
                 status=row["status"],
-                symbol=row["symbol"],
+                symbol=row["symbol"] or None,
             )
             report.documents += 1
         sha256 = sha256_of(data)
