@@ -14,7 +14,9 @@ def test_migrations_match_the_models(app: Flask) -> None:
     from alembic.migration import MigrationContext
 
     from multilateral.extensions import db
+    from multilateral.models.base import include_object
 
     with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []

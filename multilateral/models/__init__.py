@@ -12,6 +12,7 @@ from multilateral.models.documents import (
 from multilateral.models.positions import POSITION_STATES, PRIORITIES, STANCES, Position
 from multilateral.models.reference import Forum, ForumMembership, State
 from multilateral.models.search import OUTBOX_OPS, IndexOutbox
+from multilateral.models.stash import UploadStash
 from multilateral.models.tiers import TIERS, TipPlacement
 from multilateral.models.treaties import (
     ACTION_KINDS,
@@ -51,6 +52,7 @@ __all__ = [
     "TipPlacement",
     "Treaty",
     "TreatyAction",
+    "UploadStash",
     "User",
     "Version",
 ]
