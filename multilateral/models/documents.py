@@ -11,7 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from multilateral.extensions import db
 from multilateral.models.base import one_of, utcnow
 
-__all__ = ["DOCUMENT_KINDS", "DOCUMENT_STATUSES", "Document", "Version", "Paragraph"]
+__all__ = [
+    "DOCUMENT_KINDS",
+    "DOCUMENT_STATUSES",
+    "STRUCTURAL_KINDS",
+    "Document",
+    "Version",
+    "Paragraph",
+]
 
 DOCUMENT_KINDS = (
     "resolution",
@@ -26,6 +33,10 @@ DOCUMENT_KINDS = (
     "other",
 )
 DOCUMENT_STATUSES = ("draft", "adopted", "withdrawn")
+#: Paragraph kinds that give a text its structure rather than say something: no clause
+#: label or strength is shown, compared or summed for them. A subset of
+#: :data:`multilateral.text.units.KINDS`; templates see it as ``structural_kinds``.
+STRUCTURAL_KINDS = ("title", "chapter", "article", "heading", "annex")
 
 
 class Document(db.Model):

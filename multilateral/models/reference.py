@@ -7,10 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from multilateral.extensions import db
 from multilateral.models.base import one_of
+from multilateral.text.refdata import STATE_KINDS
 
 __all__ = ["STATE_KINDS", "State", "Forum", "ForumMembership"]
-
-STATE_KINDS = ("un-member", "un-observer", "organization", "other")
 
 
 class State(db.Model):
@@ -26,7 +25,8 @@ class State(db.Model):
     iso2: Mapped[str] = mapped_column(String(2), unique=True)
     #: Short English name as the UN lists it.
     name: Mapped[str] = mapped_column(String(200))
-    #: un-member, un-observer, organization (the EU) or other (e.g. the Cook Islands).
+    #: One of :data:`~multilateral.text.refdata.STATE_KINDS`: un-member, un-observer,
+    #: organization (the EU) or other (e.g. the Cook Islands).
     kind: Mapped[str] = mapped_column(String(20))
     #: Where the row comes from.
     source: Mapped[str] = mapped_column(String(500), default="")
