@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, func
 
@@ -18,6 +18,9 @@ __all__ = [
     "forum_by_slug",
     "list_documents",
     "get_version",
+    "latest_versions_elsewhere",
+    "list_forums",
+    "recent_documents",
     "update_document",
 ]
 
@@ -162,6 +165,45 @@ def get_version(document: Document, number: int) -> Version:
     if version is None:
         raise ServiceError(404, "not-found", f"Document {document.id} has no version {number}.")
     return version
+
+
+def list_forums(*, order: Literal["name", "slug"] = "name") -> list[Forum]:
+    """Every forum, by name (for people) or by slug (for the API)."""
+    column = Forum.slug if order == "slug" else Forum.name
+    return list(db.session.scalars(db.select(Forum).order_by(column)))
+
+
+def recent_documents(limit: int = 10) -> list[Document]:
+    """The documents changed most recently, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(Document)
+            .order_by(Document.updated_at.desc(), Document.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def latest_versions_elsewhere(document: Document) -> list[Version]:
+    """The newest version of every other document, by title: what a version of ``document``
+    can be compared with besides its own versions (this year's text with last year's)."""
+    newest = (
+        db.select(Version.document_id, func.max(Version.number).label("number"))
+        .where(Version.document_id != document.id)
+        .group_by(Version.document_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            db.select(Version)
+            .join(
+                newest,
+                (Version.document_id == newest.c.document_id) & (Version.number == newest.c.number),
+            )
+            .join(Document, Document.id == Version.document_id)
+            .order_by(Document.title, Document.id)
+        )
+    )
 
 
 def list_documents(

@@ -3,75 +3,31 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from sqlalchemy import text
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.limits import MAX_ROW_ID
 from multilateral.models import Forum
 from multilateral.search import health as index_health
 from multilateral.services import documents as document_service
 from multilateral.services.documents import forum_by_slug
+from multilateral.services.health import database_health
 from multilateral.views.auth import require_role
+
+# Kept importable from here for the views that still do (compare, search, treaties, admin,
+# positions); they live in multilateral.views.http.
+from multilateral.views.http import int_arg, json_body, parse_int
 
 __all__ = ["bp", "json_body", "int_arg", "parse_int"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi.json"
-
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 415/400 error that says what is wrong.
-
-    The app's JSON provider (:class:`~multilateral.limits.StrictJSONProvider`) already
-    refuses what parses but cannot be used: nesting too deep, lone surrogates."""
-    if not request.is_json:
-        raise ServiceError(
-            415, "unsupported-media-type", "Send JSON (Content-Type: application/json)."
-        )
-    try:
-        data = current_app.json.loads(request.get_data(cache=True))
-    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise ServiceError(
-            400, "malformed-json", f"The request body is not valid JSON: {str(exc)[:200]}."
-        ) from None
-    if not isinstance(data, dict):
-        raise ServiceError(400, "malformed-json", "The request body must be a JSON object.")
-    return data
-
-
-#: An optional sign and digits: what ``int()`` would also take (spaces, "1_000") is refused.
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
-
-
-def parse_int(name: str, raw: str, *, minimum: int = 1, maximum: int = MAX_ROW_ID) -> int:
-    """A whole number from a query parameter, between ``minimum`` and ``maximum``; the one
-    parser of integers in query strings (ids and version numbers default to what the
-    database can hold), so none reaches a query as a number no column holds."""
-    if not _WHOLE_NUMBER.fullmatch(raw):
-        raise ServiceError(400, "bad-parameter", f"{name} must be a whole number.")
-    # Past 20 characters no bound of ours is in reach (and Python refuses int() of 4,300+
-    # digits with a ValueError of its own).
-    value = int(raw) if len(raw) <= 20 else None
-    if value is None or not minimum <= value <= maximum:
-        raise ServiceError(400, "bad-parameter", f"{name} must be between {minimum} and {maximum}.")
-    return value
-
-
-def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
-    """The query parameter ``name`` as a whole number in range; ``default`` when absent."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    return parse_int(name, raw, minimum=minimum, maximum=maximum)
 
 
 @bp.get("/openapi.json")
@@ -87,11 +43,7 @@ def _openapi_spec() -> dict[str, Any]:
 
 @bp.get("/health")
 def health() -> Any:
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = {"status": "ok", "dialect": db.engine.dialect.name}
-    except Exception as exc:  # reported, not raised: this is the health check
-        database = {"status": "error", "message": str(exc)}
+    database = database_health()
     try:
         index = index_health().to_dict()
     except Exception as exc:  # reported, not raised: this is the health check
@@ -127,7 +79,7 @@ def _forum_dict(forum: Forum, *, members: bool) -> dict[str, Any]:
 
 @bp.get("/forums")
 def forums() -> Any:
-    rows = db.session.scalars(db.select(Forum).order_by(Forum.slug)).all()
+    rows = document_service.list_forums(order="slug")
     return jsonify(forums=[_forum_dict(f, members=False) for f in rows])
 
 

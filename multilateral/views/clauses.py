@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from multilateral.errors import ServiceError
 from multilateral.services.analysis import classify_text
 from multilateral.text.clauses import summarise
-from multilateral.views.api import json_body
+from multilateral.views.http import json_body
 
 __all__ = ["bp", "with_cues"]
 

@@ -1,43 +1,57 @@
-"""Pages people use: home, documents, one document."""
+"""Pages people use: home, documents, one document; and what every template may use (the
+vocabularies, dates in words, a version's name)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from multilateral.extensions import db
-from multilateral.models import Document, Forum, Treaty, Version
+from multilateral.models import Version
+from multilateral.models.documents import STRUCTURAL_KINDS
 from multilateral.services import documents as document_service
-from multilateral.services.analysis import document_summary
+from multilateral.services import pages as page_service
 from multilateral.services.positions import alerts as position_alerts
-from multilateral.services.treaties import STATUS_EXPLANATIONS, ratification_status
-from multilateral.views.api import int_arg, parse_int
+from multilateral.services.seed import PALERMO_SLUG
+from multilateral.views.http import int_arg, parse_int
 from multilateral.views.positions import can_see_positions
 
-__all__ = ["bp"]
+__all__ = ["bp", "long_date", "version_name"]
 
 bp = Blueprint("pages", __name__)
 
-PALERMO = "palermo-protocol"
+
+@bp.app_context_processor
+def vocabularies() -> dict[str, Any]:
+    """Names every template may use, so that none spells a vocabulary out again."""
+    return {"structural_kinds": STRUCTURAL_KINDS, "palermo_slug": PALERMO_SLUG}
+
+
+@bp.app_template_filter("long_date")
+def long_date(value: date | None) -> str:
+    """15 December 2025: the way a negotiated text writes its date ("" for none)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+@bp.app_template_filter("version_name")
+def version_name(version: Version, *, with_date: bool = True) -> str:
+    """What people call a version: its label and the date it bears ("A/RES/80/185, adopted,
+    15 December 2025"), never its internal number unless it has neither."""
+    name = version.label or f"Version {version.number}"
+    if with_date and version.date is not None:
+        return f"{name}, {long_date(version.date)}"
+    return name
 
 
 @bp.get("/")
 def home() -> Any:
-    forums = db.session.scalars(db.select(Forum).order_by(Forum.name)).all()
-    recent = db.session.scalars(
-        db.select(Document).order_by(Document.updated_at.desc(), Document.id.desc()).limit(10)
-    ).all()
-    palermo = db.session.scalar(db.select(Treaty).filter_by(slug=PALERMO))
-    counts = ratification_status(palermo).counts if palermo else None
     return render_template(
         "pages/home.html",
+        home=page_service.home_page(),
         alerts=position_alerts() if can_see_positions() else [],
-        forums=forums,
-        recent=recent,
-        palermo=palermo,
-        counts=counts,
-        explanations=STATUS_EXPLANATIONS,
     )
 
 
@@ -48,34 +62,24 @@ def documents() -> Any:
     rows, total = document_service.list_documents(
         forum=forum, q=request.args.get("q") or None, page=page, per_page=50
     )
-    forums = db.session.scalars(db.select(Forum).order_by(Forum.name)).all()
     return render_template(
-        "documents/list.html", documents=rows, total=total, page=page, forums=forums, forum=forum
+        "documents/list.html",
+        documents=rows,
+        total=total,
+        page=page,
+        forums=document_service.list_forums(),
+        forum=forum,
     )
 
 
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int) -> Any:
-    doc = document_service.get_document(document_id)
-    version = doc.latest_version
-    if request.args.get("version"):
-        version = document_service.get_version(doc, parse_int("version", request.args["version"]))
-    summary = document_summary(version.paragraphs) if version else None
-    # Latest versions of the other documents, for comparing with last year's text.
-    other_versions = db.session.scalars(
-        db.select(Version)
-        .join(Document)
-        .where(Version.document_id != doc.id)
-        .order_by(Document.title, Version.number.desc())
-    ).all()
-    latest: dict[int, Version] = {}
-    for v in other_versions:
-        latest.setdefault(v.document_id, v)
+    raw = request.args.get("version")
+    shown = page_service.document_page(document_id, parse_int("version", raw) if raw else None)
     return render_template(
         "documents/show.html",
-        document=doc,
-        version=version,
-        summary=summary,
-        other_versions=list(latest.values()),
-        alerts=position_alerts(doc) if can_see_positions() else [],
+        page=shown,
+        document=shown.document,
+        version=shown.version,
+        alerts=position_alerts(shown.document) if can_see_positions() else [],
     )

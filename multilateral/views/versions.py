@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Length
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, Forum, Version
+from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, Version
 from multilateral.services import documents as document_service
 from multilateral.services import imports
 from multilateral.services.analysis import analyse_units
@@ -31,8 +31,9 @@ from multilateral.text.formats.akn import write_akn
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.formats.reader import sha256_of
 from multilateral.text.units import KINDS, Segmented
-from multilateral.views.api import json_body
 from multilateral.views.auth import require_role
+from multilateral.views.http import json_body, string_field
+from multilateral.views.pages import version_name
 
 __all__ = ["bp", "version_json"]
 
@@ -54,29 +55,20 @@ def version_json(version: Version, *, paragraphs: bool = True) -> dict[str, Any]
 # -- API ------------------------------------------------------------------------------
 
 
-def _text_field(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ServiceError(400, "bad-field", f"{name} must be a string.")
-    return value
-
-
 @bp.post(_API)
 @require_role("negotiator")
 def create_version(document_id: int) -> Any:
     document = document_service.get_document(document_id)
     if request.is_json:
         data = json_body()
-        text = _text_field(data, "text")
+        text = string_field(data, "text")
         if not text.strip():
             raise ServiceError(400, "missing-field", "text is required (a non-empty string).")
         version = imports.import_text(
             document,
             text,
-            label=_text_field(data, "label"),
-            version_date=parse_date(_text_field(data, "date")),
+            label=string_field(data, "label"),
+            version_date=parse_date(string_field(data, "date")),
             created_by=current_user,
         )
     elif request.mimetype == "multipart/form-data":
@@ -137,7 +129,7 @@ class UploadForm(FlaskForm):
     file = FileField("Word, text, Markdown or Akoma Ntoso file")
     text = TextAreaField("Or paste the text")
     label = StringField("Label", validators=[Length(max=imports.LABEL_MAX)])
-    date = StringField("Date of the revision")
+    date = StringField("Date the text bears")
 
 
 class SaveForm(FlaskForm):
@@ -256,13 +248,15 @@ def upload_save(document_id: int) -> Any:
             except UnicodeDecodeError:
                 raise ServiceError(400, "stale-preview", "Upload the text again.") from None
             version = imports.import_text(document, text, **common)
-        number = version.number
+        number, saved = version.number, version_name(version)
+        paragraphs = len(version.paragraphs)
         db.session.commit()
     except (ImportProblem, ServiceError) as exc:
         db.session.rollback()
         return _upload_page(document, UploadForm(formdata=None), exc.message, exc.status)
     finally:
         imports.stash_drop(stash)
+    flash(f"Saved: {saved}, {paragraphs:,} paragraph{'' if paragraphs == 1 else 's'}.", "success")
     return redirect(url_for("pages.document", document_id=document_id, version=number))
 
 
@@ -270,8 +264,7 @@ def upload_save(document_id: int) -> Any:
 @require_role("negotiator")
 def new_document() -> Any:
     form = DocumentForm()
-    forums = db.session.scalars(db.select(Forum).order_by(Forum.name)).all()
-    form.forum.choices = [SelectChoice(f.slug, f.name) for f in forums]
+    form.forum.choices = [SelectChoice(f.slug, f.name) for f in document_service.list_forums()]
     error, status = "", 200
     if request.method == "POST":
         if form.validate_on_submit():
@@ -284,7 +277,9 @@ def new_document() -> Any:
                     status=form.status.data or "draft",
                     created_by=current_user,
                 )
+                title = document.title
                 db.session.commit()
+                flash(f"Created: {title}. Upload its first version next.", "success")
                 return redirect(url_for("pages.document", document_id=document.id))
             except ServiceError as exc:
                 db.session.rollback()
