@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.test_import_api import UN_DRAFT, docx_bytes
@@ -53,5 +54,6 @@ def test_upload_preview_correct_and_save(page, app: Flask, tmp_path: Path) -> No
     kinds = [paragraphs.nth(i).get_attribute("data-kind") for i in range(paragraphs.count())]
     assert kinds[2:6] == ["preambular", "preambular", "preambular", "operative"]
     assert "Decides to convene" in paragraphs.nth(5).inner_text()
-    assert "1. zero draft" in page.locator(".versions").inner_text()
+    assert page.locator(".versions li").first.inner_text().startswith("zero draft")
+    expect(page.get_by_role("status")).to_contain_text("Saved: zero draft")
     assert list(stash.iterdir()) == []
