@@ -76,9 +76,11 @@ def register_blueprints(app: Flask) -> None:
         auth,
         clauses,
         compare,
+        mandates,
         pages,
         positions,
         search,
+        series,
         treaties,
         versions,
     )
@@ -91,6 +93,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(treaties.bp)
+    app.register_blueprint(series.bp)
+    app.register_blueprint(mandates.bp)
     app.register_blueprint(positions.bp)
     app.register_blueprint(admin.bp)
     auth.init_app(app)

@@ -223,6 +223,18 @@ def reanalyse_command() -> None:
     )
 
 
+@click.command("refresh-mandates")
+@with_appcontext
+def refresh_mandates_command() -> None:
+    """Derive the mandate registry again from every adopted text (deliveries are kept)."""
+    from multilateral.services.mandates import refresh_all
+
+    acting_user.set((None, "cli"))
+    versions, mandates = refresh_all()
+    db.session.commit()
+    click.echo(f"Mandate registry: {mandates} asks in {versions} adopted texts.")
+
+
 #: Files imported between two drains of the search outbox by ``flask import``.
 IMPORT_DRAIN_EVERY = 250
 
@@ -450,6 +462,7 @@ def init_app(app: Flask) -> None:
         bootstrap_admin_command,
         reindex_command,
         reanalyse_command,
+        refresh_mandates_command,
         import_command,
         import_status_command,
         backup_command,

@@ -9,6 +9,7 @@ from multilateral.models.documents import (
     Paragraph,
     Version,
 )
+from multilateral.models.mandates import MANDATE_STATUSES, Mandate
 from multilateral.models.positions import POSITION_STATES, PRIORITIES, STANCES, Position
 from multilateral.models.reference import Forum, ForumMembership, State
 from multilateral.models.search import OUTBOX_OPS, IndexOutbox
@@ -43,6 +44,7 @@ from multilateral.models.treaties import (
 )
 
 __all__ = [
+    "MANDATE_STATUSES",
     "ACTION_KINDS",
     "ADOPTION_METHODS",
     "ActView",
@@ -72,6 +74,7 @@ __all__ = [
     "ForumMembership",
     "IndexOutbox",
     "OwnAction",
+    "Mandate",
     "Paragraph",
     "Position",
     "Series",

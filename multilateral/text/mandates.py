@@ -97,6 +97,10 @@ _REVIEW = re.compile(
     r"(?:mandate|arrangement|body|group|office)\s+(?:shall\s+)?terminate\w*)\b",
     re.IGNORECASE,
 )
+#: Words without which no deadline or review pattern can match (a cheap test first).
+_DEADLINE_WORDS = ("session", "by ", "before ", "later than", "annual", "biennial", "triennial",
+                   "every ", "each year")  # fmt: skip
+_REVIEW_WORDS = ("review", "sunset", "expire", "period of", "until", "terminat")
 #: The infinitive that ends the addressee: "Governments to provide", "the Secretary-General,
 #: in consultation with …, to submit".
 _INFINITIVE = re.compile(r"(?:,\s*)?\bto\s+(?:(?:further|also|continue\s+to|[a-z]+ly)\s+)?[a-z]")
@@ -238,6 +242,9 @@ def session_period(number: int) -> tuple[date, date]:
 
 
 def _deadline(clause_text: str) -> tuple[str, str, date | None, str, int | None]:
+    lowered = clause_text.lower()
+    if not any(word in lowered for word in _DEADLINE_WORDS):
+        return "", "none", None, "", None
     found = _SESSION.search(clause_text)
     if found:
         number = session_number(found.group("word"))
@@ -275,7 +282,7 @@ def _addressee_kind(addressee: str) -> str:
 
 
 def _action_kind(action: str) -> str:
-    head = _SOFT_HEAD.sub("", action)
+    head = _SOFT_HEAD.sub("", action[:260])
     for kind, pattern in _HEAD_ACTIONS:
         if pattern.search(head):
             return kind
@@ -325,7 +332,8 @@ def extract_mandates(text: str, analysis: Analysis | None = None) -> list[Mandat
                 due=due,
                 due_precision=precision,
                 session=session,
-                review=_REVIEW.search(body) is not None,
+                review=any(w in body.lower() for w in _REVIEW_WORDS)
+                and _REVIEW.search(body) is not None,
                 binding=clause.label == "actionable" and kind in ("secretary-general", "un-entity"),
                 label=clause.label,
             )
