@@ -15,7 +15,11 @@ from multilateral.models import Document, Forum, Paragraph, Treaty, Version
 from multilateral.services import documents as document_service
 from multilateral.services.analysis import document_summary
 from multilateral.services.seed import PALERMO_SLUG
-from multilateral.services.treaties import STATUS_EXPLANATIONS, ratification_status
+from multilateral.services.treaties import (
+    STATUS_EXPLANATIONS,
+    ratification_status,
+    treaties_called_for,
+)
 
 __all__ = [
     "CompareChoices",
@@ -97,6 +101,8 @@ class DocumentPage:
     summary: dict[str, Any] | None = None
     contents: list[ContentsEntry] = field(default_factory=list)
     compare: CompareChoices | None = None
+    #: Paragraph id → tracked treaties the paragraph calls on States to join.
+    treaty_links: dict[int, list[Treaty]] = field(default_factory=dict)
 
 
 def palermo_counts() -> TreatyCounts | None:
@@ -187,4 +193,5 @@ def document_page(document_id: int, version_number: int | None = None) -> Docume
         summary=document_summary(paragraphs),
         contents=table_of_contents(paragraphs),
         compare=compare_choices(document, version),
+        treaty_links=treaties_called_for(paragraphs),
     )

@@ -18,7 +18,9 @@ on record), because nothing says when they happened.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,6 +46,7 @@ from multilateral.services.tiers import tier_history, tier_years, tiers_in
 
 __all__ = [
     "RECORDABLE_KINDS",
+    "treaties_called_for",
     "STATUSES",
     "STATUS_EXPLANATIONS",
     "CountryProfile",
@@ -615,3 +618,32 @@ def country_profile(iso3: str) -> CountryProfile:
         treaties.append((treaty, ParticipantStatus(state, status, basis, signature, counted)))
     memberships = sorted(state.memberships, key=lambda m: m.forum.name)
     return CountryProfile(state, treaties, memberships, tier_history(state.iso3))
+
+
+#: What an operative clause says when it calls for joining a treaty.
+_JOINING = re.compile(r"\b(?:ratif\w*|accede|accession|become\s+part(?:y|ies)|sign\w*)\b", re.I)
+
+
+def _name_of(treaty: Treaty) -> str:
+    """The part of a treaty's title texts quote: before ", supplementing", "(", " of 19..."."""
+    name = re.split(r",\s+supplementing\b|\s*\(|,\s+adopted\b", treaty.title)[0]
+    return " ".join(name.lower().split())
+
+
+def treaties_called_for(paragraphs: Sequence[Any]) -> dict[int, list[Treaty]]:
+    """Paragraph id → the tracked treaties an operative paragraph calls on States to ratify
+    or accede to ("invites States that have not yet done so to consider ratifying … the
+    Protocol to Prevent, Suppress and Punish Trafficking in Persons …"), so the page can link
+    to their status."""
+    treaties = [(t, _name_of(t)) for t in list_treaties()]
+    found: dict[int, list[Treaty]] = {}
+    for paragraph in paragraphs:
+        if paragraph.kind not in ("operative", "subparagraph") or not _JOINING.search(
+            paragraph.text
+        ):
+            continue
+        text = " ".join(paragraph.text.lower().split())
+        named = [t for t, name in treaties if len(name) > 20 and name in text]
+        if named:
+            found[paragraph.id] = named
+    return found
