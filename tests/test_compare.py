@@ -1,6 +1,7 @@
 """Comparing stored versions through the API: real Palermo text, real revisions."""
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -184,4 +185,24 @@ def test_compare_with_another_document_from_the_document_page(client, app) -> No
     assert f'<option value="{palermo}:3"' in html  # the latest version of the Palermo text
     page = client.get(f"/compare?from={palermo}:3&to={smuggling}:1")
     assert page.status_code == 200
-    assert "Settlement of disputes" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Page 1 of 2" in html  # the two protocols differ throughout: two pages
+    # The shared final clauses: on the page that holds them, or in a run opened on demand.
+    pairs = client.get(f"/api/compare?from={palermo}:3&to={smuggling}:1").json["pairs"]
+    index = next(
+        p["index"] for p in pairs if (p["new"] or {}).get("heading") == "Settlement of disputes"
+    )
+    there = client.get(f"/compare?from={palermo}:3&to={smuggling}:1&pair={index}")
+    html = there.get_data(as_text=True)
+    # The page that holds it: the article heading is quiet (renumbered, same words), so it
+    # sits in a collapsed run there, which opens on it.
+    assert "Page 2 of 2" in html and "Settlement of disputes" not in html
+    runs = re.findall(
+        r'class="collapsed-run" id="run-\d+" data-start="(\d+)" data-stop="(\d+)"', html
+    )
+    start, stop = next((a, b) for a, b in runs if int(a) <= index < int(b))
+    opened = client.get(
+        f"/compare/pairs?from={palermo}:3&to={smuggling}:1&start={start}&stop={stop}&focus={index}"
+    ).get_data(as_text=True)
+    assert f'id="pair-{index}"' in opened and "Settlement of disputes" in opened
+    assert "Denunciation" in opened and 'class="collapsed-run"' not in opened

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,6 +28,9 @@ from multilateral.models import (
 from multilateral.models.base import utcnow
 from multilateral.text.position_paper import PaperHeader, PaperParagraph
 from multilateral.text.tracked import xml_safe
+
+if TYPE_CHECKING:  # compare imports versions, which carries positions over: no import cycle
+    from multilateral.services.compare import ComparedPair
 
 __all__ = [
     "MAX_PROPOSED_TEXT",
@@ -417,19 +420,19 @@ def _document_alerts(document: Document) -> list[Alert]:
     from multilateral.services.compare import compare_versions
 
     comparison = compare_versions(previous, latest)
-    by_lineage: dict[str, dict[str, Any]] = {}
-    inserted = []
+    by_lineage: dict[str, ComparedPair] = {}
+    inserted: list[ComparedPair] = []
     for pair in comparison.pairs:
-        for old in pair["old_group"]:
-            by_lineage[old["lineage"]] = pair
-        if pair["op"] == "inserted":
+        for old in pair.olds:
+            by_lineage[old.lineage] = pair
+        if pair.op == "inserted":
             inserted.append(pair)
     gone = _last_texts(document.id, {p.lineage for p in positions}, latest.number)
     found = []
     for position in positions:
 
         def alert(
-            kind: str, pair: dict[str, Any], old: str, new: str, detail: str, position=position
+            kind: str, pair: ComparedPair, old: str, new: str, detail: str, position=position
         ) -> None:
             found.append(
                 Alert(
@@ -440,10 +443,10 @@ def _document_alerts(document: Document) -> list[Alert]:
                     kind,
                     position.priority,
                     position.stance,
-                    pair["old_number"] or pair["new_number"],
+                    pair.old_number or pair.new_number,
                     old,
                     new,
-                    pair["index"],
+                    pair.index,
                     detail,
                 )
             )
@@ -451,26 +454,22 @@ def _document_alerts(document: Document) -> list[Alert]:
         if position.stance == "oppose":
             opposed = gone.get(position.lineage, "")
             for pair in inserted:
-                new_text = " ".join(p["text"] for p in pair["new_group"])
-                ratio = SequenceMatcher(None, opposed.split(), new_text.split()).ratio()
+                ratio = SequenceMatcher(None, opposed.split(), pair.new_text.split()).ratio()
                 if opposed and ratio >= _REINSERTED_SIMILARITY:
-                    alert("re-inserted", pair, opposed, new_text, f"{ratio:.0%} the same words")
+                    alert(
+                        "re-inserted", pair, opposed, pair.new_text, f"{ratio:.0%} the same words"
+                    )
             continue
         pair = by_lineage.get(position.lineage)
         if pair is None:
             continue  # deleted already in the previous version: alerted then
-        old_text = " ".join(p["text"] for p in pair["old_group"])
-        new_text = " ".join(p["text"] for p in pair["new_group"])
-        if pair["op"] == "deleted":
-            alert("deleted", pair, old_text, "", "the paragraph is gone")
-        elif pair.get("shift") in ("weakened", "mixed"):
-            detail = (
-                f"{pair['old']['label']} {pair['old']['strength']} → "
-                f"{pair['new']['label']} {pair['new']['strength']}"
-            )
-            if pair["shift_reasons"]:
-                detail += f"; {'; '.join(pair['shift_reasons'])}"
-            alert("weakened", pair, old_text, new_text, detail)
+        if pair.op == "deleted":
+            alert("deleted", pair, pair.old_text, "", "the paragraph is gone")
+        elif pair.is_weakened and pair.old and pair.new:
+            detail = f"{pair.old.label} {pair.old.strength} → {pair.new.label} {pair.new.strength}"
+            if pair.shift.reasons:
+                detail += f"; {'; '.join(pair.shift.reasons)}"
+            alert("weakened", pair, pair.old_text, pair.new_text, detail)
     return found
 
 

@@ -10,7 +10,14 @@ written by :mod:`multilateral.text.tracked`:
 - an inserted row: all its text in ``w:ins`` and its paragraph mark inserted, so rejecting
   removes the paragraph;
 - a deleted row: all its text in ``w:del`` and its paragraph mark deleted, so accepting
-  removes the paragraph.
+  removes the paragraph;
+- a renumbered row: the old number deleted and the new one inserted, so the number reads
+  right whichever way the changes go ("5" → "6").
+
+A row's ``note`` is a fact about the text (it moved, it was split) printed in italics under
+it. A row's ``comment`` is a Word comment anchored on the row's paragraph: the place for the
+sender's own assessment, which stays out of the text and which a reader can delete. The
+optional page ``header`` repeats on every printed page.
 
 Whitespace-only and quote-style differences are not shown as changes (the new spelling is
 kept), as :func:`~multilateral.text.worddiff.word_diff` decides. :func:`accepted_text` and
@@ -25,9 +32,11 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 from docx import Document
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from multilateral.text.tracked import (
     Revisions,
@@ -50,14 +59,19 @@ class RedlineRow:
     """One paragraph of the redline: its number and its old and new wording.
 
     ``old_text`` None means the paragraph was inserted; ``new_text`` None means deleted.
-    ``note`` (e.g. "moved from 5", "weakened") is printed in italics under the paragraph,
-    as ordinary text, not as a tracked change.
+    ``old_number``, when not None and different from ``number``, is tracked as replaced by it
+    ("" for a paragraph that had no number).
+    ``note`` (e.g. "Moved (was 5).") is printed in italics under the paragraph, as ordinary
+    text, not as a tracked change. ``comment``, when given, becomes a Word comment on the
+    paragraph.
     """
 
     number: str
     old_text: str | None
     new_text: str | None
     note: str = ""
+    old_number: str | None = None
+    comment: str = ""
 
 
 def _row_runs(row: RedlineRow, revisions: Revisions) -> Iterator[BaseOxmlElement]:
@@ -68,9 +82,40 @@ def _row_runs(row: RedlineRow, revisions: Revisions) -> Iterator[BaseOxmlElement
     elif row.new_text is None:
         yield deleted_run(label + row.old_text, revisions)
     else:
-        if label:
+        if row.old_number is not None and row.old_number != row.number:
+            if row.old_number and row.number:
+                yield deleted_run(row.old_number, revisions)
+                yield inserted_run(row.number, revisions)
+                yield plain_run("\t")
+            elif row.old_number:
+                yield deleted_run(f"{row.old_number}\t", revisions)
+            else:
+                yield inserted_run(label, revisions)
+        elif label:
             yield plain_run(label)
         yield from tracked_runs(row.old_text, row.new_text, revisions)
+
+
+def _initials(author: str) -> str:
+    return "".join(word[0] for word in author.split() if word[0].isalnum()).upper()[:4]
+
+
+def _comment_on(paragraph: Paragraph, comment_id: int) -> None:
+    """Anchor comment ``comment_id`` on the whole of ``paragraph``: its range starts before
+    the first run and ends after the last, followed by the run holding the reference."""
+    p = paragraph._p
+    start = OxmlElement("w:commentRangeStart", attrs={qn("w:id"): str(comment_id)})
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        p.insert(0, start)
+    else:
+        ppr.addnext(start)
+    p.append(OxmlElement("w:commentRangeEnd", attrs={qn("w:id"): str(comment_id)}))
+    reference = OxmlElement("w:r")
+    reference.append(OxmlElement("w:rPr"))
+    reference[0].append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
+    reference.append(OxmlElement("w:commentReference", attrs={qn("w:id"): str(comment_id)}))
+    p.append(reference)
 
 
 def redline_docx(
@@ -80,11 +125,13 @@ def redline_docx(
     author: str,
     date: datetime,
     subtitle: str = "",
+    header: str = "",
 ) -> bytes:
     """Build a .docx whose rows carry their changes as real Word tracked changes.
 
-    ``author`` and ``date`` are stamped on every revision (a naive ``date`` is taken as
-    UTC). Rows with neither old nor new text are skipped.
+    ``author`` and ``date`` are stamped on every revision and comment (a naive ``date`` is
+    taken as UTC). Rows with neither old nor new text are skipped. ``header`` is printed at
+    the top of every page.
     """
     document = Document()
     document.core_properties.title = xml_safe(title)
@@ -95,6 +142,8 @@ def redline_docx(
     document.add_heading(xml_safe(title), level=0)
     if subtitle:
         document.add_paragraph(xml_safe(subtitle), style="Subtitle")
+    if header:
+        document.sections[0].header.paragraphs[0].text = xml_safe(header)
 
     revisions = Revisions(author, date)
     for row in rows:
@@ -108,6 +157,12 @@ def redline_docx(
             mark_paragraph_inserted(paragraph, revisions)
         elif row.new_text is None:
             mark_paragraph_deleted(paragraph, revisions)
+        if row.comment:
+            comment = document.comments.add_comment(
+                xml_safe(row.comment), author=revisions.author, initials=_initials(author)
+            )
+            comment._comment_elm.set(qn("w:date"), revisions.date)
+            _comment_on(paragraph, comment.comment_id)
         if row.note:
             note = document.add_paragraph()
             note.add_run(xml_safe(row.note)).italic = True

@@ -209,3 +209,61 @@ def test_random_edits_of_every_numbered_paragraph_round_trip():
     data = redline_docx(rows, title="T", author="US", date=DATE)
     assert accepted_text(data) == ["T"] + new_lines
     assert rejected_text(data) == ["T"] + old_lines
+
+
+def test_a_new_number_is_a_tracked_change_of_the_number(revision):
+    """Article 9 with a paragraph inserted at its head: 1 → 2 … 5 → 6, wording kept."""
+    old, _, _ = revision
+    new = [("1", "States Parties shall designate a national rapporteur.")] + [
+        (str(int(number) + 1), text) for number, text in old
+    ]
+    rows = [RedlineRow(new[0][0], None, new[0][1])] + [
+        RedlineRow(str(int(number) + 1), text, text, old_number=number) for number, text in old
+    ]
+    data = redline_docx(rows, title=TITLE, subtitle="Article 9", author="US", date=DATE)
+    assert accepted_text(data) == expected(new)
+    assert rejected_text(data) == expected(old)
+    root = document_xml(data)
+    second = [p for p in root.iter(f"{W}p")][3]
+    assert ["".join(d.itertext()) for d in second.findall(f"{W}del")] == ["1"]
+    assert ["".join(i.itertext()) for i in second.findall(f"{W}ins")] == ["2"]
+    # A number lost or gained is tracked with its tab.
+    rows = [
+        RedlineRow("", "Decides to act.", "Decides to act.", old_number="5"),
+        RedlineRow("6", "Urges States.", "Urges States.", old_number=""),
+    ]
+    data = redline_docx(rows, title="T", author="US", date=DATE)
+    assert accepted_text(data) == ["T", "Decides to act.", "6\tUrges States."]
+    assert rejected_text(data) == ["T", "5\tDecides to act.", "Urges States."]
+
+
+def test_comments_stay_out_of_the_text(revision):
+    _, _, rows = revision
+    commented = [
+        RedlineRow(r.number, r.old_text, r.new_text, note=r.note, comment=f"Our view on {r.number}")
+        for r in rows
+    ]
+    plain = redline_docx(rows, title=TITLE, author="United States", date=DATE)
+    data = redline_docx(
+        commented, title=TITLE, author="United States", date=DATE, header="A/RES/1 (v1 → v2)"
+    )
+    assert accepted_text(data) == accepted_text(plain)
+    assert rejected_text(data) == rejected_text(plain)
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        comments = etree.fromstring(archive.read("word/comments.xml"))
+        header = etree.fromstring(archive.read("word/header1.xml"))
+        assert b"Our view" not in archive.read("word/document.xml")
+    found = list(comments.iter(f"{W}comment"))
+    assert ["".join(c.itertext()) for c in found] == [f"Our view on {r.number}" for r in rows]
+    assert {(c.get(f"{W}author"), c.get(f"{W}initials")) for c in found} == {
+        ("United States", "US")
+    }
+    assert {c.get(f"{W}date") for c in found} == {"2026-11-28T12:00:00Z"}
+    root = document_xml(data)
+    anchored = [
+        "".join(t.text for t in p.iter(f"{W}t", f"{W}delText"))
+        for p in root.iter(f"{W}p")
+        if p.find(f"{W}commentRangeStart") is not None
+    ]
+    assert len(anchored) == len(rows) and anchored[2].startswith("3Policies")  # deleted row too
+    assert "".join(header.itertext()) == "A/RES/1 (v1 → v2)"
