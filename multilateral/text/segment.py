@@ -24,6 +24,17 @@ Decisions where the brief left a choice:
 * Markdown ````quotes"`` become typographic quotes “ ”, as in the Council of Europe text.
 * Lines of Dutch (the nl_bwb_* files carry Dutch editorial notes and a full Dutch
   translation after the English text) are dropped, with a warning saying how many.
+* Plain text pasted from a PDF is hard-wrapped (a paragraph every ~80–90 characters) and may
+  print a paragraph number on its own line. :func:`unwrap_pasted_lines` rebuilds the
+  paragraphs before segmenting and says so in a warning; its rules are in its docstring.
+  Word and Markdown input are never unwrapped: their lines are paragraphs already.
+* A typed number wins over an automatic one: Word's list number is put in front of the
+  paragraph, so a draft whose paragraph 5 was deleted reads "5. 6. Encourages …"; the unit
+  is numbered "6" with the text "Encourages …". The same holds for sub-paragraph letters.
+* Front matter (the masthead lines before the opening formula, or before the first
+  paragraph when there is none) is never flagged bracketed: "[on the report of the Third
+  Committee (A/76/463)]" is an editorial note, not unagreed text. A line wholly in brackets
+  is never taken as the title. The title itself keeps its flag, as it is negotiated.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from multilateral.text.units import Segmented, Unit
 __all__ = [
     "segment_text",
     "segment_lines",
+    "unwrap_pasted_lines",
     "clean_markdown_line",
     "is_bracketed",
     "PP_OPENERS",
@@ -216,6 +228,246 @@ def clean_markdown_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+# -- text pasted from a PDF -----------------------------------------------------------------
+
+#: A paragraph label alone on its line, as PDF extraction leaves it: "1.", "5 bis.", "(a)",
+#: "ii)". It always belongs to the line after it.
+_LONE_LABEL = re.compile(
+    rf"^(?:\d{{1,3}}(?:\s*(?:{_LATIN}))?\s*\.|\((?:[a-z]{{1,2}}|[ivxlc]{{1,6}}|\d{{1,3}})\)"
+    r"|(?:[a-z]{1,2}|[ivxlc]{1,6})\))$"
+)
+
+#: The closing formula of a treaty preamble as a line start (the lower-case "adopts this …"
+#: of :data:`_CLOSING` is left out: it can be the rest of a wrapped sentence).
+_AGREED = re.compile(r"^Ha(?:ve|s)\s+agreed\s+as\s+follows\b")
+
+#: A capitalised participle, or an adverb and a participle ("Encouraging", "Deeply
+#: concerned", "Also noting"): after a line ending in "," or ";" it opens the next
+#: preambular paragraph even when the word is not one of :data:`PP_OPENERS`. Proper names
+#: of that shape are listed out.
+_PARTICIPLE = re.compile(
+    r"^(?:(?:[A-Z][a-z]+ly|Also|Further)\s+[a-z]{3,}(?:ing|ed)"
+    r"|(?!United\b|Beijing\b)[A-Z][a-z]{2,}(?:ing|ed))\b"
+)
+
+#: Abbreviations that end a wrapped line with a full stop inside a sentence: "(No.\n97)",
+#: "para.\n24", "i.e.\nthe".
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(\[“\"])(?:No|Nos|para|paras|art|arts|sect|chap|vol|p|pp|cf|viz|e\.g|i\.e"
+    r"|Mr|Ms|Mrs|Dr|St)\.$"
+)
+
+#: Words a paragraph never ends with: a line ending in one was broken by the wrap.
+_OPEN_WORDS = frozenset(
+    "a an the of and or nor to in on at by for with from as into upon its their whose that "
+    "which than between against among including".split()
+)
+
+#: A decimal number at a line start: "2.5 per cent".
+_DECIMAL = re.compile(r"^\d+\.\d")
+
+#: Closing quotes and brackets looked through when reading a line's final punctuation
+#: ("world.”", "[Recalling …,]").
+_CLOSING_QUOTES = "\"'”’»)]"
+
+
+def _starts_paragraph(line: str) -> bool:
+    """True when a line opens a new unit: a number or label, an opener, an article…
+    A decimal ("0.22 per cent") is not a paragraph number."""
+    return bool(
+        (_NUMBERED.match(line) and not _DECIMAL.match(line))
+        or _LONE_LABEL.match(line)
+        or _SUB.match(line)
+        or _DASH.match(line)
+        or _PP_START.match(line)
+        or _ARTICLE.match(line)
+        or _CHAPTER.match(line)
+        or _ANNEX.match(line)
+        or _OPENING.match(line)
+        or _WITNESS.match(line)
+        or _AGREED.match(line)
+        or _PREAMBLE_LABEL.match(line)
+    )
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text was wrapped at, or None when it does not look wrapped.
+
+    The width is the 90th percentile of the line lengths, between 40 and 200 characters
+    (a page or column of a PDF). Call a line "full" when it is within 75 % of that width:
+    the text looks wrapped when at least three full lines, and a third of them, end in the
+    middle of a sentence (no final punctuation). In a text with one paragraph per line, long
+    lines are whole paragraphs, which end in "," ";" "." or ":"; in a PDF paste most full
+    lines are inside a paragraph.
+    """
+    lengths = sorted(len(line) for line in lines)
+    if len(lengths) < 8:  # too few lines to tell
+        return None
+    width = lengths[(len(lengths) - 1) * 9 // 10]
+    if not 40 <= width <= 200:
+        return None
+    full = [line for line in lines if len(line) >= 0.75 * width]
+    open_ended = sum(1 for line in full if line.rstrip(_CLOSING_QUOTES)[-1:] not in ".,;:")
+    if open_ended < 3 or open_ended * 3 < len(full):
+        return None
+    return width
+
+
+def _is_full(line: str, following: str, width: int, slack: float) -> bool:
+    """True when the first word of ``following`` would not have fitted on ``line`` within
+    ``width`` less ``slack`` (a share: PDF fonts are proportional, so a character count
+    is not exact): the line was broken by the wrap."""
+    first_word = following.split(" ", 1)[0]
+    return len(line) + 1 + len(first_word) > (1 - slack) * width
+
+
+def _continues(line: str, following: str, width: int | None, *, front: bool = False) -> bool:
+    """True when ``following`` is the rest of the paragraph that ``line`` ends.
+
+    * Never when ``following`` opens a unit (:func:`_starts_paragraph`).
+    * Always when ``line`` ends without final punctuation and either ``following`` starts
+      in lower case (a paragraph does not), or ``line`` ends in a word no paragraph ends in
+      (:data:`_OPEN_WORDS`: "… Women and⏎Children") or in a hyphen ("Secretary-⏎General").
+    * In a text wrapped at ``width``, when ``line`` is full (:func:`_is_full`, with 15 %
+      slack; with none in the ``front`` matter, whose lines are items of their own that
+      may come close to the width: "Resolution adopted by the General Assembly on …") and:
+      it ends without final punctuation; or in "," ";" ":" and ``following`` does not open a
+      preambular paragraph with a participle ("Encouraging"); or in "." and either
+      ``following`` starts in lower case or the full stop ends an abbreviation ("No.").
+      A sentence ending at a line end inside a multi-sentence paragraph stays split: the
+      rules prefer a paragraph too many to two paragraphs merged.
+    """
+    last = line.rstrip(_CLOSING_QUOTES)[-1:]
+    lower = following[0].islower()
+    unfinished = last not in ".,;:" and (
+        lower or (last == "-" and line[-2:-1].isalnum()) or line.rsplit(" ", 1)[-1] in _OPEN_WORDS
+    )
+    # The cheap tests first: a clean text mostly stops here, before the dozen patterns.
+    if not unfinished and (
+        width is None or not _is_full(line, following, width, 0.0 if front else 0.15)
+    ):
+        return False
+    if _starts_paragraph(following):
+        return False
+    if unfinished:
+        return True
+    if last in ",;:":
+        return not _PARTICIPLE.match(following)
+    if last == ".":
+        return lower or bool(_ABBREVIATION.search(line))
+    return True
+
+
+class _Vocabulary:
+    """The words of one text, to tell a line-break hyphen from a compound's. Each question
+    is one search of the text (few lines end in a hyphen, so no word list is built)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._text = ""
+
+    def _has_word(self, word: str) -> bool:
+        """True when ``word`` occurs in the text with no letter either side."""
+        if not self._text:
+            self._text = "\n".join(self._lines).lower()
+        text, at = self._text, self._text.find(word)
+        while at != -1:
+            end = at + len(word)
+            if not (at and text[at - 1].isalpha()) and not text[end : end + 1].isalpha():
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+    def drops_hyphen(self, left: str, right: str) -> bool:
+        """True when "left-⏎right" is one word broken at the line end.
+
+        UN documents are set without word division, so a hyphen at a line end is nearly
+        always a compound's ("gender-⏎responsive") and is kept. It is dropped only when the
+        text itself says otherwise: the joined word ("trafficking") occurs elsewhere in it
+        and the hyphenated word ("traf-ficking") does not. A break in the text is no
+        occurrence: there a line break stands between the two parts.
+        """
+        left, right = left.lower(), right.lower()
+        return self._has_word(left + right) and not self._has_word(f"{left}-{right}")
+
+
+def _glue(paragraph: str, line: str, vocabulary: _Vocabulary) -> str:
+    """``paragraph`` and its next wrapped ``line`` as one line."""
+    if paragraph.endswith("\u00ad"):  # a soft hyphen only ever marks a line break
+        return paragraph[:-1] + line
+    if paragraph.endswith("-") and paragraph[-2:-1].isalnum():
+        left = re.search(r"([^\W\d_]*)-$", paragraph)
+        right = re.match(r"[^\W\d_]*", line)
+        if (
+            left
+            and right
+            and left.group(1)[-1:].islower()
+            and right.group(0)[:1].islower()
+            and vocabulary.drops_hyphen(left.group(1), right.group(0))
+        ):
+            return paragraph[:-1] + line
+        if re.match(r"(?:and|or)\b", line):  # a suspended hyphen: "sex- and age-specific"
+            return f"{paragraph} {line}"
+        return paragraph + line  # "gender-responsive", "Secretary-General", "COVID-19"
+    return f"{paragraph} {line}"
+
+
+def unwrap_pasted_lines(raw_lines: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Rebuild the paragraphs of plain text pasted from a PDF: (lines, warnings).
+
+    A line alone holding a paragraph label ("1.", "5 bis.", "(a)") is joined to the next
+    non-blank line unless that line has its own label. A line is joined to the one before
+    it when :func:`_continues` says so; a blank line always ends a paragraph. The front
+    matter is the lines before the first that opens a unit (the opening formula, a number,
+    an opener, an article). Hyphens at a line end are handled by :func:`_glue`.
+
+    Text with one paragraph per line comes back unchanged (its lines stripped, blank lines
+    dropped) and with no warning; otherwise the warning says how many lines were joined.
+    """
+    lines = [line.strip() for line in raw_lines]  # spaces inside are normalised later
+    width = _wrap_width([line for line in lines if line])
+    body = next((i for i, line in enumerate(lines) if line and _starts_paragraph(line)), None)
+    vocabulary = _Vocabulary(lines)
+    out: list[str] = []
+    last_line = ""  # the last physical line of out[-1]
+    open_paragraph = False  # out[-1] may take more lines: no blank line since
+    joined = attached = 0
+    for i, line in enumerate(lines):
+        if not line:
+            open_paragraph = bool(out) and _LONE_LABEL.match(out[-1]) is not None
+            continue
+        if open_paragraph:
+            if len(out[-1]) <= 16 and _LONE_LABEL.match(out[-1]):
+                if not (_NUMBERED.match(line) or _LONE_LABEL.match(line) or _SUB.match(line)):
+                    out[-1] = f"{out[-1]} {line}"
+                    attached += 1
+                    last_line = line
+                    continue
+            elif _continues(last_line, line, width, front=body is None or i <= body):
+                out[-1] = _glue(out[-1], line, vocabulary)
+                joined += 1
+                last_line = line
+                continue
+        out.append(line)
+        last_line = line
+        open_paragraph = True
+    warnings: list[str] = []
+    if joined or attached:
+        what = []
+        if joined:
+            what.append(f"{joined} hard-wrapped line{'s were' if joined != 1 else ' was'} joined")
+        if attached:
+            what.append(
+                f"{attached} paragraph number{'s' if attached != 1 else ''} alone on a line "
+                f"{'were' if attached != 1 else 'was'} attached to the text after it"
+            )
+        warnings.append(
+            f"This text looks like it was pasted from a PDF ({'; '.join(what)}); "
+            "check the paragraph breaks."
+        )
+    return out, warnings
+
+
 def _language_score(line: str) -> int:
     """+1 for a line that reads as Dutch, -1 for English, 0 when it cannot tell."""
     words = [w.lower() for w in _WORD.findall(line)]
@@ -290,6 +542,36 @@ def _is_roman(label: str) -> bool:
     return bool(re.fullmatch(r"[ivxlc]+", label))
 
 
+def _label_style(label: str) -> tuple[bool, str]:
+    """(parenthesised, "num" | "roman" | "alpha") of a sub-paragraph label. Only i, v and x
+    (up to xxxix) count as roman here, so "(c)" and "(d)" are both letters."""
+    inner = label.strip("()")
+    if inner.isdigit():
+        style = "num"
+    elif re.fullmatch(r"x{0,3}(?:ix|iv|v?i{0,3})", inner):
+        style = "roman"
+    else:
+        style = "alpha"
+    return label.startswith("("), style
+
+
+def _typed_number(number: str, text: str) -> tuple[str, str]:
+    """The typed number when an automatic one was put before it ("5. 6. Encourages"); a
+    decimal is wording ("3. 0.7 per cent of gross national income …")."""
+    if (m := _NUMBERED.match(text)) and not _DECIMAL.match(text):
+        return _SPACES.sub(" ", m.group(1)), m.group(2).strip()
+    return number, text
+
+
+def _typed_label(label: str, text: str) -> tuple[str, str]:
+    """The typed label when an automatic one of the same style was put before it
+    ("(c) (d) On …"); "(a) (i) …" keeps "(a)", as a roman label may open a nested list."""
+    if (m := _SUB.match(text)) and m.group(2).strip():
+        if _label_style(m.group(1)) == _label_style(label):
+            return m.group(1), m.group(2).strip()
+    return label, text
+
+
 class _Builder:
     """Keeps the open containers while units are appended in document order."""
 
@@ -305,13 +587,28 @@ class _Builder:
         self.pp_count = 0
         self.seen_operative = False
         self.structured = False
+        #: False while in the front matter: before the opening formula or the first unit
+        #: of the body. Front-matter headings are never flagged bracketed.
+        self.in_body = False
+        #: Indices of the headings whose bracket flag was cleared as front matter.
+        self.front_matter: list[int] = []
 
     def add(self, kind: str, number: str, text: str, parent: int | None, heading: str = "") -> int:
+        front = kind == "heading" and not self.in_body
         self.units.append(
-            Unit(kind, number, text, parent, heading=heading, bracketed=is_bracketed(text))
+            Unit(
+                kind,
+                number,
+                text,
+                parent,
+                heading=heading,
+                bracketed=not front and is_bracketed(text),
+            )
         )
+        if front:
+            self.front_matter.append(len(self.units) - 1)
         if kind not in ("text", "title", "heading"):
-            self.structured = True
+            self.structured = self.in_body = True
         return len(self.units) - 1
 
     def container(self) -> int | None:
@@ -462,16 +759,19 @@ def segment_text(text: str, *, source_name: str = "") -> Segmented:
     """Segment plain text, pasted e-mail text or Markdown (the shared treaty texts).
 
     Markdown is recognised by its heading marks or the ``# source:`` line the shared texts
-    start with; plain text keeps its lines as paragraphs.
+    start with; plain text keeps its lines as paragraphs, once the lines of a text pasted
+    from a PDF are joined back into paragraphs (:func:`unwrap_pasted_lines`).
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     markdown = source_name.endswith(".md") or any(
         re.match(r"^#{1,6}\S|^#{1,6} ", line) for line in raw[:40]
     )
+    warnings: list[str] = []
     if not markdown:
         # E-mail quoting ("> 1. Decides …") is removed so pasted drafts segment the same.
         raw = [re.sub(r"^(?:>\s?)+", "", line) for line in raw]
-    return segment_lines(raw, source_name=source_name, markdown=markdown)
+        raw, warnings = unwrap_pasted_lines(raw)
+    return segment_lines(raw, source_name=source_name, warnings=warnings, markdown=markdown)
 
 
 def _build(items: list[_Line | Unit], warnings: list[str], source_name: str) -> Segmented:
@@ -485,6 +785,7 @@ def _build(items: list[_Line | Unit], warnings: list[str], source_name: str) -> 
             t
             for t in front
             if not _SYMBOL.match(t)
+            and not (t.startswith("[") and t.endswith("]"))  # "[on the report of …]"
             and not re.search(r"draft (?:resolution|decision)|session|Agenda item|Committee$", t)
         ]
         title = candidates[-1] if candidates else ""
@@ -501,7 +802,8 @@ def _build(items: list[_Line | Unit], warnings: list[str], source_name: str) -> 
             b.units.append(
                 Unit(item.kind, item.number, item.text, None, item.heading, item.bracketed)
             )
-            b.structured = b.structured or item.kind not in ("text", "title", "heading")
+            if item.kind not in ("text", "title", "heading"):
+                b.structured = b.in_body = True
             continue
         text, level = item.text, item.level
         if level:
@@ -525,6 +827,8 @@ def _build(items: list[_Line | Unit], warnings: list[str], source_name: str) -> 
     if not b.structured:
         for unit in b.units:
             unit.kind = "text"
+        for i in b.front_matter:  # no body, so no front matter either
+            b.units[i].bracketed = is_bracketed(b.units[i].text)
         b.title = ""
         where = f"{source_name}: " if source_name else ""
         warnings.append(
@@ -580,6 +884,7 @@ def _body_line(b: _Builder, text: str, front: list[str], flush_front) -> None:
     if _OPENING.match(text) and not b.pp_count and b.article is None:
         flush_front()
         b.heading(text, top=True)
+        b.in_body = True
         return
     if _WITNESS.match(text):
         flush_front()
@@ -591,12 +896,12 @@ def _body_line(b: _Builder, text: str, front: list[str], flush_front) -> None:
         return
     if m := _NUMBERED.match(text):
         flush_front()
-        b.numbered(_SPACES.sub(" ", m.group(1)), m.group(2).strip())
+        b.numbered(*_typed_number(_SPACES.sub(" ", m.group(1)), m.group(2).strip()))
         return
     if m := _SUB.match(text):
         if m.group(2).strip() and (b.units or front):
             flush_front()
-            b.subparagraph(m.group(1), m.group(2).strip())
+            b.subparagraph(*_typed_label(m.group(1), m.group(2).strip()))
             return
     if (m := _DASH.match(text)) and b.units:
         flush_front()
