@@ -16,11 +16,14 @@ from multilateral.models import (
     Document,
     Forum,
     ForumMembership,
+    Series,
+    SeriesText,
     State,
     Treaty,
     TreatyAction,
     Version,
 )
+from multilateral.services import series as series_service
 from multilateral.services.documents import create_document
 from multilateral.services.status_import import apply_status_import, plan_status_import
 from multilateral.services.tiers import load_placements
@@ -60,6 +63,8 @@ class SeedReport:
     tip_placements: int = 0
     documents: int = 0
     versions: int = 0
+    series: int = 0
+    series_texts: int = 0
 
 
 def seed_all() -> SeedReport:
@@ -67,6 +72,7 @@ def seed_all() -> SeedReport:
     states = _seed_states(report)
     _seed_forums(report, states)
     _seed_documents(report)
+    _seed_series(report)
     _seed_palermo(report)
     _seed_tiers(report)
     db.session.flush()
@@ -224,3 +230,65 @@ def _seed_documents(report: SeedReport) -> None:
             source_filename=row["file"],
         )
         report.versions += 1
+
+
+def _seed_series(report: SeedReport) -> None:
+    """Recurring resolutions (``series.csv``): a row per text, the series' own columns on its
+    first row. Each text is a version ``_seed_documents`` stored, found by its file; its
+    event comes from what the text prints (the ``source`` column quotes it), nothing else:
+    no vote, no co-sponsor, no date the text does not give. Main sponsors are read from a
+    draft's sponsor line when the text is added."""
+    with open(SEED_DIR / "series.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    series = None
+    for row in rows:
+        if row["series"]:
+            forum = db.session.scalar(db.select(Forum).filter_by(slug=row["forum"]))
+            series = db.session.scalar(
+                db.select(Series).filter_by(
+                    forum_id=forum.id if forum else None, title=row["series"]
+                )
+            )
+            if series is None:
+                series = series_service.create_series(
+                    title=row["series"],
+                    forum=row["forum"],
+                    periodicity=row["periodicity"],
+                    lead_sponsors=[n.strip() for n in row["lead_sponsors"].split(";") if n.strip()],
+                    notes=row["notes"],
+                )
+                report.series += 1
+        if series is None:
+            raise ValueError(f"series.csv: {row['file']} comes before any series")
+        sha256 = sha256_of((SEED_DIR / "texts" / row["file"]).read_bytes())
+        version = db.session.scalar(
+            db.select(Version)
+            .filter_by(sha256=sha256, source_filename=row["file"])
+            .order_by(Version.id)
+            .limit(1)
+        )
+        if version is None:
+            raise ValueError(f"series.csv: {row['file']} is not a stored version")
+        if db.session.scalar(
+            db.select(SeriesText.id).filter_by(series_id=series.id, version_id=version.id)
+        ):
+            continue
+        added = series_service.add_text(
+            series,
+            version,
+            symbol=row["symbol"],
+            stage=row["stage"],
+            text_date=parse_date(row["date"]),
+        )
+        if added.warnings:
+            raise ValueError(f"series.csv: {row['file']}: {'; '.join(added.warnings)}")
+        series_service.record_event(
+            added.text,
+            kind=row["event"],
+            symbol=row["event_symbol"],
+            when=parse_date(row["event_date"]),
+            meeting=row["meeting"],
+            source=row["source"],
+        )
+        report.series_texts += 1
+    db.session.flush()
