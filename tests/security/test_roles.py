@@ -14,7 +14,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from multilateral.extensions import db
-from multilateral.models import Document, Paragraph, Version
+from multilateral.models import Document, Paragraph, Series, SeriesText, TextEvent, Version
 
 ROLES = ("viewer", "negotiator", "admin")
 
@@ -79,6 +79,27 @@ RULES: dict[str, str | None] = {
     "positions.api_alerts": "negotiator",
     "positions.editor_page": "negotiator",
     "positions.history_page": "negotiator",
+    "series.series_list": "viewer",
+    "series.series_page": "viewer",
+    "series.new_series_page": "negotiator",
+    "series.edit_series_page": "negotiator",
+    "series.add_text_page": "negotiator",
+    "series.record_event_page": "negotiator",
+    "series.record_sponsors_page": "negotiator",
+    "series.own_action_page": "negotiator",
+    "series.next_draft_page": "negotiator",
+    "series.api_list": "viewer",
+    "series.api_get": "viewer",
+    "series.api_texts": "viewer",
+    "series.api_lineage": "viewer",
+    "series.api_create": "negotiator",
+    "series.api_update": "negotiator",
+    "series.api_add_text": "negotiator",
+    "series.api_record_event": "negotiator",
+    "series.api_record_sponsors": "negotiator",
+    "series.api_record_votes": "negotiator",
+    "series.api_own_action": "negotiator",
+    "series.api_next_draft": "negotiator",
 }
 
 
@@ -90,7 +111,16 @@ def _values(app: Flask) -> dict[str, Any]:
         lineage = db.session.scalar(
             db.select(Paragraph.lineage).filter_by(version_id=version.id).limit(1)
         )
+        series = db.session.scalar(
+            db.select(Series).filter_by(title="Violence against women migrant workers")
+        )
+        event = db.session.scalar(
+            db.select(TextEvent).join(SeriesText).filter(SeriesText.series_id == series.id)
+        )
         return {
+            "series_id": series.id,
+            "text_id": event.text_id,
+            "event_id": event.id,
             "document_id": document.id,
             "number": version.number,
             "slug": "palermo-protocol",
