@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from multilateral.text.units import LATIN_SUFFIXES
+
 if TYPE_CHECKING:
     from multilateral.text.units import Unit
 
@@ -104,7 +106,7 @@ _POSITIONS = ("start", "clause", "anywhere")
 #: What may stand before a paragraph-opening verb: a number label ("1.", "5 bis", "(a)", "a)"),
 #: then adverbs ("Also", "Further", "Strongly", "Once again").
 _OPENING = re.compile(
-    r"\s*(?:(?:\(?\d{1,3}\s*(?:bis|ter|quater)?[.)]?|\(?[a-z]{1,4}\)|[a-z]\.)\s+)?"
+    rf"\s*(?:(?:\(?\d{{1,3}}\s*(?:{LATIN_SUFFIXES})?[.)]?|\(?[a-z]{{1,4}}\)|[a-z]\.)\s+)?"
     r"(?:(?:also|further|furthermore|moreover|once\s+again|again|[a-z]+ly)\s*,?\s+)*",
     re.IGNORECASE,
 )

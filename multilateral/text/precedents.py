@@ -98,6 +98,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from multilateral.text.units import LATIN_SUFFIXES
 from multilateral.text.worddiff import word_diff
 
 __all__ = ["Candidate", "Precedent", "lookup_words", "rank", "idf_from", "MIN_SIMILARITY"]
@@ -138,7 +139,7 @@ _STOP_IDF: dict[str, float] = {
 _WORD = re.compile(r"\w{2,}")
 
 #: Latin suffixes of paragraphs inserted during negotiation ("5 bis", "5 ter").
-_LATIN = r"bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
+_LATIN = LATIN_SUFFIXES
 
 #: One leading paragraph label, with the space after it. The alternatives, in order:
 #:

@@ -43,7 +43,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from multilateral.text.units import Segmented, Unit
+from multilateral.text.units import LATIN_SUFFIXES, Segmented, Unit
 
 __all__ = [
     "segment_text",
@@ -143,7 +143,7 @@ _OPENING = re.compile(r"^The\s+[A-Z][^.;:]{2,160},$")
 _SYMBOL = re.compile(r"^[A-Z]{1,4}(?:/[A-Za-z0-9.\-]+){2,}$")
 
 #: Latin suffixes of paragraphs inserted during negotiation: "5 bis", "5 ter".
-_LATIN = r"bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
+_LATIN = LATIN_SUFFIXES
 
 #: A numbered paragraph: "1. Decides", "5 bis. Urges", "12.Each" (some texts omit the space).
 #: At most three digits, so a year opening a sentence is not read as a number.

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["KINDS", "Unit", "Segmented"]
+__all__ = ["KINDS", "LATIN_SUFFIXES", "Unit", "Segmented"]
+
+#: The Latin suffixes of an inserted paragraph or article ("5 bis", "Article 16 ter"), as a
+#: regular-expression alternation; every reader of paragraph numbers uses this one.
+LATIN_SUFFIXES = "bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
 
 #: Kinds of unit, in the negotiators' vocabulary. ``text`` is a plain paragraph
 #: whose role could not be recognised.

@@ -33,7 +33,7 @@ from lxml import etree
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.formats.xml_safety import declares_doctype, safe_parser
 from multilateral.text.segment import is_bracketed, segment_lines
-from multilateral.text.units import Segmented, Unit
+from multilateral.text.units import LATIN_SUFFIXES, Segmented, Unit
 
 __all__ = ["read_docx", "check_office_zip", "MAX_MEMBERS", "MAX_UNCOMPRESSED", "MAX_RATIO"]
 
@@ -73,7 +73,7 @@ _OFFICE_DOCUMENT = (
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
-_LATIN = "bis|ter|quater|quinquies|sexies|septies|octies|novies|decies"
+_LATIN = LATIN_SUFFIXES
 #: First cell of a compiled-amendments row: "PP3", "PP 3", "OP 5", "OP5 bis", "5 bis", "12.".
 _ROW_REF = re.compile(rf"^(?:(PP|OP)\s*)?(\d{{1,3}}(?:\s*(?:{_LATIN}))?)\.?$", re.I)
 
