@@ -247,9 +247,8 @@ def test_table_of_contents_lists_articles_or_operative_paragraphs(
 
 
 def test_creating_a_document_and_saving_a_version_confirm_it(
-    app: Flask, client: FlaskClient, tmp_path: Path
+    app: Flask, client: FlaskClient
 ) -> None:
-    app.config["UPLOAD_STASH_DIR"] = str(tmp_path / "stash")
     login(client, "negotiator")
     token = csrf_token(client, "/documents/new")
     created = client.post(

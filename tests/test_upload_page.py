@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from multilateral.extensions import db
 from multilateral.models import Document, User, Version
 from tests.conftest import csrf_token, login
 from tests.test_import_api import UN_DRAFT, counts, docx_bytes
+from tests.test_stash import stashed
 
 
 class _Form(HTMLParser):
@@ -47,11 +48,14 @@ def _parse(html: str) -> _Form:
     return form
 
 
+#: ``stash()`` → the SHA-256 of every upload waiting in the stash.
+Stashed = Callable[[], list[str]]
+
+
 @pytest.fixture
-def stash(app: Flask, tmp_path: Path) -> Path:
-    folder = tmp_path / "stash"
-    app.config["UPLOAD_STASH_DIR"] = str(folder)
-    return folder
+def stash(app: Flask) -> Stashed:
+    """``stash()`` → the SHA-256 of every upload waiting in the stash (the database table)."""
+    return lambda: stashed(app)
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ def _stored(app: Flask, doc_id: int) -> list[Version]:
 
 
 def test_preview_then_save_with_a_corrected_kind(
-    app: Flask, client: FlaskClient, stash: Path, doc_id: int
+    app: Flask, client: FlaskClient, stash: Stashed, doc_id: int
 ) -> None:
     login(client, "negotiator")
     page = client.get(f"/documents/{doc_id}/upload")
@@ -109,7 +113,7 @@ def test_preview_then_save_with_a_corrected_kind(
     assert html.count("[ ] unagreed") == 3  # PP2, (b) and 5 bis hold brackets
     assert "5 bis" in html and "Decides to convene a high-level meeting" in html
     assert counts(app) == before, "the preview stores nothing"
-    assert [p.name for p in stash.iterdir()] == [form.hidden["stash"]]
+    assert stash() == [form.hidden["stash"]]
 
     kinds = list(form.kinds)
     kinds[2] = "preambular"  # "The General Assembly," read as a heading: the user says otherwise
@@ -123,14 +127,14 @@ def test_preview_then_save_with_a_corrected_kind(
     assert [p.kind for p in version.paragraphs] == kinds
     assert (version.label, version.date.isoformat()) == ("zero draft", "2025-10-01")
     assert version.source_filename == "L20.docx"
-    assert list(stash.iterdir()) == []
+    assert stash() == []
     shown = client.get(saved.headers["Location"]).get_data(as_text=True)
     words = " ".join(re.sub(r"<[^>]+>", " ", shown).split())  # the text, whatever the markup
     assert "Decides to convene a high-level meeting on trafficking in persons in 2026" in words
     assert shown.count('data-kind="preambular"') == 3
 
 
-def test_pasted_text(app: Flask, client: FlaskClient, stash: Path, doc_id: int) -> None:
+def test_pasted_text(app: Flask, client: FlaskClient, stash: Stashed, doc_id: int) -> None:
     login(client, "negotiator")
     text = "\r\n".join(UN_DRAFT)  # as a browser sends a textarea
     preview = _preview(client, doc_id, text=text, label="pasted")
@@ -160,7 +164,7 @@ def test_pasted_text(app: Flask, client: FlaskClient, stash: Path, doc_id: int) 
 def test_bad_input_shows_a_readable_message(
     app: Flask,
     client: FlaskClient,
-    stash: Path,
+    stash: Stashed,
     doc_id: int,
     fields: dict[str, Any],
     status: int,
@@ -175,11 +179,11 @@ def test_bad_input_shows_a_readable_message(
     assert 'role="alert"' in html and message in html
     assert 'type="file"' in html, "the form is shown again"
     assert counts(app) == before
-    assert not stash.exists() or list(stash.iterdir()) == []
+    assert stash() == []
 
 
 def test_a_failed_save_leaves_nothing(
-    app: Flask, client: FlaskClient, auth, stash: Path, doc_id: int
+    app: Flask, client: FlaskClient, auth, stash: Stashed, doc_id: int
 ) -> None:
     login(client, "negotiator")
     data = docx_bytes(UN_DRAFT)
@@ -199,11 +203,11 @@ def test_a_failed_save_leaves_nothing(
     assert saved.status_code == 409
     assert "identical to version 1" in saved.get_data(as_text=True)
     assert counts(app) == before
-    assert list(stash.iterdir()) == []
+    assert stash() == []
 
 
 def test_a_duplicate_is_told_at_preview(
-    app: Flask, client: FlaskClient, stash: Path, doc_id: int
+    app: Flask, client: FlaskClient, stash: Stashed, doc_id: int
 ) -> None:
     login(client, "negotiator")
     data = docx_bytes(UN_DRAFT)
@@ -228,7 +232,7 @@ def test_a_duplicate_is_told_at_preview(
 def test_a_tampered_save_is_refused(
     app: Flask,
     client: FlaskClient,
-    stash: Path,
+    stash: Stashed,
     doc_id: int,
     change: dict[str, Any],
     message: str,
@@ -244,6 +248,8 @@ def test_a_tampered_save_is_refused(
     assert message in saved.get_data(as_text=True)
     assert counts(app) == before
     assert _stored(app, doc_id) == []
+    # The refused Save dropped what it named: the previewed upload, unless the name was forged.
+    assert stash() == ([form.hidden["stash"]] if "stash" in change else [])
 
 
 def test_forms_need_their_csrf_token(app: Flask, client: FlaskClient, doc_id: int) -> None:
@@ -307,7 +313,7 @@ def test_new_document_page(app: Flask, client: FlaskClient) -> None:
 
 
 def test_an_upload_over_the_limit_gets_a_page(
-    app: Flask, client: FlaskClient, stash: Path, doc_id: int
+    app: Flask, client: FlaskClient, stash: Stashed, doc_id: int
 ) -> None:
     login(client, "negotiator")
     data = docx_bytes(UN_DRAFT)

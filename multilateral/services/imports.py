@@ -6,12 +6,14 @@ negotiator corrected on the preview, then :func:`~multilateral.services.versions
 Nothing here commits: a refused file raises before anything is flushed, and the caller's
 rollback (the error handlers, the CLI's per-file loop) leaves database and index untouched.
 
-Between the upload page's preview and its Save, the uploaded bytes wait in a *stash*: a file
-in the instance folder named by their SHA-256, never by anything the user sent, so the
-preview form only carries a hash that is checked against ``[0-9a-f]{64}`` and against the
-bytes it names. The stash lives in ``UPLOAD_STASH_DIR`` when configured (for instance
-``MULTILATERAL_UPLOAD_STASH_DIR``), else in ``<instance>/uploads``; a stashed file is removed
-by the Save, whatever its outcome, or swept after a day when the preview is abandoned.
+Between the upload page's preview and its Save, the uploaded bytes wait in a *stash*: a row
+of ``upload_stash`` (:class:`~multilateral.models.stash.UploadStash`) keyed by their SHA-256,
+never by anything the user sent, so the preview form only carries a hash that is checked
+against ``[0-9a-f]{64}`` and against the bytes it names. The stash is in the database, not on
+one app server's disk, so a preview made on one server can be saved on another; each stash
+operation is its own short transaction, committed at once whatever the request's session
+does. A stashed upload is removed by the Save, whatever its outcome; an abandoned one is
+refused after a day and swept by the next preview.
 """
 
 from __future__ import annotations
@@ -19,15 +21,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from multilateral.errors import ServiceError
+from multilateral.extensions import db
 from multilateral.limits import check_length, column_length
-from multilateral.models import Document, User, Version
+from multilateral.models import Document, UploadStash, User, Version
+from multilateral.models.base import utcnow
 from multilateral.services.versions import add_version
 from multilateral.text.formats.errors import ImportProblem
 from multilateral.text.formats.reader import read_source, sha256_of
@@ -51,9 +56,11 @@ __all__ = [
 
 #: Longest version label the database holds.
 LABEL_MAX = column_length(Version.label)
-#: A stash key: exactly a lowercase hex SHA-256, so it can never name another path.
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-#: Stashed uploads older than this are swept away by the next :func:`stash_put`.
+#: A stash key: exactly a lowercase hex SHA-256 (matched whole: ``$`` would let a final
+#: newline through).
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: Stashed uploads older than this are refused by :func:`stash_get` and swept away by the
+#: next :func:`stash_put`.
 STASH_MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -196,60 +203,73 @@ def import_text(
 # -- the stash between preview and save -------------------------------------------------
 
 
-def _stash_dir() -> str:
-    folder = current_app.config.get("UPLOAD_STASH_DIR") or os.path.join(
-        current_app.instance_path, "uploads"
-    )
-    os.makedirs(folder, exist_ok=True)
-    return str(folder)
+_STASH = UploadStash.__table__
+#: The upsert of each database the application runs on: previewing the same bytes again (on
+#: any server, even at the same moment) keeps one row and restarts its day.
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _stash_path(sha256: str) -> str:
-    if not _SHA256.match(sha256 or ""):
+def _stash_key(sha256: str) -> str:
+    if not _SHA256.fullmatch(sha256 or ""):
         raise ServiceError(400, "stale-preview", "The preview is not valid; upload the file again.")
-    return os.path.join(_stash_dir(), sha256)
+    return sha256
 
 
-def _sweep(folder: str, now: float) -> None:
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        try:
-            if now - os.path.getmtime(path) > STASH_MAX_AGE_SECONDS:
-                os.remove(path)
-        except OSError:  # removed meanwhile by another request: nothing to sweep
-            continue
+def _expired_before() -> datetime:
+    return utcnow() - timedelta(seconds=STASH_MAX_AGE_SECONDS)
+
+
+def _sweep(conn: Connection) -> None:
+    conn.execute(delete(_STASH).where(_STASH.c.created_at < _expired_before()))
 
 
 def stash_put(data: bytes) -> str:
-    """Keep uploaded bytes until the negotiator saves the preview; returns their SHA-256."""
+    """Keep uploaded bytes until the negotiator saves the preview; returns their SHA-256.
+
+    Committed before this returns, in a transaction of its own: the request's session may
+    still roll back, and the Save may come to another app server."""
+    if len(data) > _max_bytes():  # the readers refused it already; never stash more
+        raise ImportProblem(
+            "too-large",
+            f"The upload is {len(data):,} bytes, over the limit of {_max_bytes():,} bytes.",
+        )
     sha256 = sha256_of(data)
-    path = _stash_path(sha256)
-    _sweep(os.path.dirname(path), time.time())
-    partial = f"{path}.{os.getpid()}.part"
-    with open(partial, "wb") as handle:
-        handle.write(data)
-    os.replace(partial, path)  # atomic: a concurrent Save never reads half a file
+    with db.engine.begin() as conn:
+        _sweep(conn)
+        insert = _INSERT[conn.dialect.name](_STASH).values(
+            sha256=sha256, data=data, size=len(data), created_at=utcnow()
+        )
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[_STASH.c.sha256],
+                set_={"created_at": insert.excluded.created_at},
+            )
+        )
     return sha256
 
 
 def stash_get(sha256: str) -> bytes:
-    """The stashed bytes, checked against their name (400 when gone or altered)."""
-    path = _stash_path(sha256)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
+    """The stashed bytes, checked against their name (400 when gone, expired or altered)."""
+    key = _stash_key(sha256)
+    with db.engine.connect() as conn:
+        data = conn.scalar(
+            select(_STASH.c.data).where(
+                _STASH.c.sha256 == key, _STASH.c.created_at >= _expired_before()
+            )
+        )
+    if data is None:
         raise ServiceError(
             400, "stale-preview", "The preview has expired or was saved already; upload again."
-        ) from None
-    if sha256_of(data) != sha256:
+        )
+    data = bytes(data)  # PostgreSQL's driver returns a memoryview
+    if sha256_of(data) != key:
         raise ServiceError(400, "stale-preview", "The stashed upload is damaged; upload again.")
     return data
 
 
 def stash_drop(sha256: str) -> None:
-    """Forget stashed bytes (after a save, successful or not)."""
-    try:
-        os.remove(_stash_path(sha256))
-    except (FileNotFoundError, ServiceError):
-        pass
+    """Forget stashed bytes (after a save, successful or not), committed at once."""
+    if not _SHA256.fullmatch(sha256 or ""):
+        return
+    with db.engine.begin() as conn:
+        conn.execute(delete(_STASH).where(_STASH.c.sha256 == sha256))

@@ -83,8 +83,7 @@ def _positions(page, doc: int, number: int) -> list[dict]:
     return response.json()["positions"]
 
 
-def test_keyboard_positions_alert_carry_over_and_paper(page, app: Flask, tmp_path: Path) -> None:
-    app.config["UPLOAD_STASH_DIR"] = str(tmp_path / "stash")
+def test_keyboard_positions_alert_carry_over_and_paper(page, app: Flask) -> None:
     log_in(page, "negotiator")
 
     page.goto("/documents/new")

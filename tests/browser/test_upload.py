@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from multilateral.text.formats.reader import sha256_of
 from tests.browser.conftest import log_in
 from tests.test_import_api import UN_DRAFT, docx_bytes
+from tests.test_stash import stashed
 
 pytestmark = pytest.mark.browser
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def test_upload_preview_correct_and_save(page, app: Flask, tmp_path: Path) -> None:
-    stash = tmp_path / "stash"
-    app.config["UPLOAD_STASH_DIR"] = str(stash)
+def test_upload_preview_correct_and_save(page, app: Flask) -> None:
     log_in(page, "negotiator")
 
     page.goto("/documents/new")
@@ -39,6 +37,7 @@ def test_upload_preview_correct_and_save(page, app: Flask, tmp_path: Path) -> No
     page.get_by_role("button", name="Preview").click()
 
     assert page.locator("h1").inner_text() == "Preview of L20.docx"
+    assert stashed(app) == [sha256_of(docx_bytes(UN_DRAFT))]
     rows = page.locator("tr.unit")
     assert rows.count() == len(UN_DRAFT)
     assert rows.nth(9).locator(".num").inner_text() == "5 bis"
@@ -56,4 +55,4 @@ def test_upload_preview_correct_and_save(page, app: Flask, tmp_path: Path) -> No
     assert "Decides to convene" in paragraphs.nth(5).inner_text()
     assert page.locator(".versions li").first.inner_text().startswith("zero draft")
     expect(page.get_by_role("status")).to_contain_text("Saved: zero draft")
-    assert list(stash.iterdir()) == []
+    assert stashed(app) == []
