@@ -643,14 +643,15 @@ def comparison_page(
     only: str = "all",
     page: int = 1,
     pair: int | None = None,
-    chars: int = PAGE_CHARS,
+    chars: int | None = None,
 ) -> ComparisonPage:
     """Page ``page`` (clamped to the pages there are) of the pairs ``only`` selects, or the
     page holding pair ``pair`` when it is given and selected. Long runs of quiet pairs are
-    collapsed and pages hold about ``chars`` characters of text, so a 5,000-paragraph
-    comparison is as light to show as a short one; the summary covers every pair."""
+    collapsed and pages hold about ``chars`` (by default :data:`PAGE_CHARS`) characters of
+    text, so a 5,000-paragraph comparison is as light to show as a short one; the summary
+    covers every pair."""
     outline = _outline(old, new)
-    pages = _paginate(_blocks(_selected(outline, only)), chars)
+    pages = _paginate(_blocks(_selected(outline, only)), chars or PAGE_CHARS)
     page_of: dict[int, int] = {}
     for number, blocks in enumerate(pages, start=1):
         for block in blocks:
@@ -686,7 +687,7 @@ def comparison_fragment(
     start: int,
     stop: int,
     focus: int | None = None,
-    chars: int = PAGE_CHARS,
+    chars: int | None = None,
 ) -> tuple[Block, ...]:
     """The pairs ``only`` selects from index ``start`` up to ``stop``, in full: what a
     collapsed run opens into. At most about ``chars`` characters of them are given in full,
@@ -694,6 +695,7 @@ def comparison_fragment(
     pairs = [p for p in _selected(_outline(old, new), only) if start <= p.index < stop]
     if not pairs:
         return ()
+    chars = chars or PAGE_CHARS
     at = next((k for k, p in enumerate(pairs) if p.index == focus), 0)
     first = last = at
     used = _cost(pairs[at])
