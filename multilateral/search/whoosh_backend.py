@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import html
 import math
 import os
 import re
@@ -44,7 +43,6 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.qparser import PhrasePlugin, QueryParser
 from whoosh.searching import Searcher
-from whoosh.util.text import rcompile
 
 from multilateral.search.gateway import (
     FACETS,
@@ -56,20 +54,21 @@ from multilateral.search.gateway import (
     SearchQuery,
     SearchResult,
 )
+from multilateral.search.snippets import excerpt
+from multilateral.search.syntax import (
+    MAX_EXPANSION,
+    MAX_QUERY_TERMS,
+    QUERY_FIELDS,
+    WORD,
+    WORDS,
+    check_expansion,
+    parse,
+    query_schema,
+)
 
-__all__ = ["WhooshBackend", "SCHEMA", "MAX_QUERY_TERMS", "MAX_EXPANSION"]
+__all__ = ["WhooshBackend", "SCHEMA", "MAX_QUERY_TERMS", "MAX_EXPANSION", "QUERY_FIELDS"]
 
-#: More words than this in one query is refused: no real look-up needs it, and each word is
-#: a posting list to read.
-MAX_QUERY_TERMS = 64
-#: A prefix or wildcard may stand for at most this many indexed words ("traffick*" is 7;
-#: "t*" is thousands and would read most of the index).
-MAX_EXPANSION = 256
-#: Words of context around the first match in a snippet of a long paragraph.
-SNIPPET_WORDS = 40
-
-#: A word as the tokenizers see it: letters/digits, with inner dots ("U.N.", "1.5").
-_WORD = r"\w+(\.?\w+)*"
+_WORD = WORD
 
 
 class _WordsAndPairs(Filter):
@@ -89,7 +88,7 @@ class _WordsAndPairs(Filter):
 
 
 _EXACT_ANALYZER = RegexTokenizer(_WORD) | LowercaseFilter() | _WordsAndPairs()
-_WORDS = rcompile(_WORD)
+_WORDS = WORDS
 
 SCHEMA = Schema(
     # shift_step=0: one term per id. The default adds 16 range-search terms per value, which
@@ -122,12 +121,7 @@ INDEX_NAME = "MULTILATERAL_3"
 #: that :meth:`WhooshBackend._stamp` ignores it, and Whoosh never cleans it up.
 REBUILD_LOCK = f"{INDEX_NAME}_REBUILDLOCK"
 
-#: Fields a user may name in a query (``forum:osce``) besides the text itself; any other
-#: "name:" is read as words.
-QUERY_FIELDS = ("forum", "symbol", "year", "status", "kind", "paragraph_kind", "label")
-#: "name:" directly followed by a value, outside quotes (a field specification).
-_FIELD_PREFIX = re.compile(r'(?<![\w"])([A-Za-z_]+):(?=[^\s:])')
-_QUERY_SCHEMA = Schema(text=SCHEMA["text"], **{name: SCHEMA[name] for name in QUERY_FIELDS})
+_QUERY_SCHEMA = query_schema(SCHEMA["text"])
 
 
 @lru_cache(maxsize=65536)
@@ -173,6 +167,9 @@ def _parser(schema: Schema) -> QueryParser:
 
 class WhooshBackend:
     """The gateway's interface over a Whoosh index in one directory."""
+
+    #: Index work reaches Whoosh after commit, through the outbox.
+    transactional = False
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -410,31 +407,10 @@ class WhooshBackend:
     # -- helpers -------------------------------------------------------------------------
 
     def _parse(self, text: str) -> query.Query:
-        words = len(_WORDS.findall(text))
-        if words > MAX_QUERY_TERMS:
-            raise QueryError(
-                f"The query has {words} words; at most {MAX_QUERY_TERMS} are searched. "
-                "To find where a passage was agreed before, use the precedents look-up."
-            )
-        for name in _FIELD_PREFIX.findall(text):
-            if name not in QUERY_FIELDS and name != "text":
-                raise QueryError(
-                    f"{name}: is not a field to search; use one of "
-                    + ", ".join(f"{f}:" for f in QUERY_FIELDS)
-                    + ", or leave out the colon."
-                )
-        try:
-            parsed = self._parser.parse(text)
-        except Exception as exc:  # Whoosh raises assorted errors on odd syntax
-            raise QueryError(f"The query could not be read: {exc}") from None
-        if parsed is query.NullQuery:
-            raise QueryError("The query holds no word to search for.")
-        return parsed
+        return parse(self._parser, text)
 
     def _check_expansion(self, q: query.Query, searcher: Searcher) -> None:
         reader = searcher.reader()
-        if isinstance(q, query.Every) or any(isinstance(x, query.Every) for x in q.leaves()):
-            raise QueryError("A lone * would match every paragraph; add words to search for.")
         for leaf in q.leaves():
             if isinstance(leaf, query.MultiTerm):
                 expanded = 0
@@ -442,10 +418,7 @@ class WhooshBackend:
                     expanded += 1
                     if expanded > MAX_EXPANSION:
                         what = f"{leaf.text}*" if isinstance(leaf, query.Prefix) else str(leaf)
-                        raise QueryError(
-                            f"{what} stands for more than {MAX_EXPANSION} different words; "
-                            "give more letters before the * or narrow the range."
-                        )
+                        check_expansion(what, expanded)
 
     def _allowed_docnums(self, searcher: Searcher, versions: frozenset[int]) -> set[int]:
         reader = searcher.reader()
@@ -568,34 +541,10 @@ class _Marks:
         return cls(stems, tuple(p for p in prefixes if p), runs)
 
     def snippet(self, text: str) -> str:
-        words = list(_WORDS.finditer(text))
-        lowered = [m.group(0).lower() for m in words]
-        marked = [False] * len(words)
-        for i, word in enumerate(lowered):
-            if _stem(word) in self.stems or (self.prefixes and word.startswith(self.prefixes)):
-                marked[i] = True
-        for run in self.runs:
-            n = len(run)
-            for i in range(len(lowered) - n + 1):
-                if tuple(lowered[i : i + n]) == run:
-                    for j in range(i, i + n):
-                        marked[j] = True
-        start_word, end_word = 0, len(words)
-        if len(words) > SNIPPET_WORDS:
-            first = marked.index(True) if any(marked) else 0
-            start_word = max(0, first - SNIPPET_WORDS // 4)
-            end_word = min(len(words), start_word + SNIPPET_WORDS)
-        start = words[start_word].start() if start_word else 0
-        end = words[end_word - 1].end() if end_word < len(words) else len(text)
-        out = ["… " if start_word else ""]
-        cursor = start
-        for i in range(start_word, end_word):
-            if marked[i]:
-                m = words[i]
-                out.append(html.escape(text[cursor : m.start()]))
-                out.append(f"<mark>{html.escape(m.group(0))}</mark>")
-                cursor = m.end()
-        out.append(html.escape(text[cursor:end]))
-        if end_word < len(words):
-            out.append(" …")
-        return "".join(out)
+        stems = self.stems
+        return excerpt(
+            text,
+            word_matches=lambda word: _stem(word) in stems,
+            prefixes=self.prefixes,
+            runs=self.runs,
+        )
