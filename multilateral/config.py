@@ -30,6 +30,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ENV_NAME": "development",
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "multilateral.db"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        #: The search engine: "whoosh" (an index in INDEX_DIR on this node's disk) or
+        #: "postgres" (PostgreSQL's full text in the database itself, for several app
+        #: servers; needs a PostgreSQL DATABASE_URL).
+        "SEARCH_BACKEND": "whoosh",
         "INDEX_DIR": os.path.join(PROJECT_ROOT, "indexes"),
         "DELEGATION": "United States",
         #: The delegation in a title: "U.S. Position on …".

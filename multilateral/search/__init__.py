@@ -1,10 +1,18 @@
 """The one gateway to the search index.
 
 Services call :func:`backend` for the engine-neutral interface of
-:mod:`multilateral.search.gateway` and never import Whoosh. Index work travels through the
-transactional outbox (:mod:`multilateral.search.outbox`): it is recorded with the change
-that needs it and applied after commit, so the index never holds a paragraph the database
-rolled back and never silently misses one it committed.
+:mod:`multilateral.search.gateway` and never import the engine. ``SEARCH_BACKEND`` chooses
+it: ``whoosh`` (the default: an index on this node's disk) or ``postgres`` (PostgreSQL's
+full-text search over generated columns of ``paragraphs``, for several app servers on one
+database; :mod:`multilateral.search.postgres_backend`).
+
+For Whoosh, index work travels through the transactional outbox
+(:mod:`multilateral.search.outbox`): it is recorded with the change that needs it and
+applied after commit, so the index never holds a paragraph the database rolled back and
+never silently misses one it committed. PostgreSQL writes its search columns in the
+paragraph's own transaction: no outbox work is recorded for it, and rows found in the
+outbox (left from a time with Whoosh, or queued by ``reanalyse``) are discarded by the next
+drain, as nothing remains to apply.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from multilateral.extensions import db
@@ -26,6 +35,7 @@ from multilateral.search.gateway import IndexBusy, SearchBackend
 from multilateral.search.whoosh_backend import WhooshBackend
 
 __all__ = [
+    "BACKENDS",
     "STALE_AFTER",
     "HealthReport",
     "IndexBusy",
@@ -46,9 +56,32 @@ log = logging.getLogger(__name__)
 #: is writing; older work was left by a crashed, busy or failing drain.
 STALE_AFTER = 5.0
 
+#: The values of ``SEARCH_BACKEND`` (``MULTILATERAL_SEARCH_BACKEND``).
+BACKENDS = ("whoosh", "postgres")
+
 
 def init_search(app: Flask) -> None:
-    """Create the index directory, bind this app's backend and hook the outbox to commits."""
+    """Bind this app's backend (``SEARCH_BACKEND``); for Whoosh, create the index directory
+    and hook the outbox to commits. A backend the database cannot serve stops start-up."""
+    name = app.config.get("SEARCH_BACKEND") or "whoosh"
+    if name not in BACKENDS:
+        raise RuntimeError(
+            f"SEARCH_BACKEND={name!r} is not a search backend: use one of {', '.join(BACKENDS)} "
+            "(MULTILATERAL_SEARCH_BACKEND)"
+        )
+    if name == "postgres":
+        from multilateral.search.postgres_backend import PostgresBackend
+
+        dialect = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+        if dialect != "postgresql":
+            raise RuntimeError(
+                "SEARCH_BACKEND=postgres searches with PostgreSQL's full text, but the "
+                f"database is {dialect}: set DATABASE_URL to a PostgreSQL database, or "
+                "MULTILATERAL_SEARCH_BACKEND=whoosh"
+            )
+        # db.engine is the engine of the app whose context is current when it is asked.
+        app.extensions["search"] = PostgresBackend(lambda: db.engine)
+        return
     os.makedirs(app.config["INDEX_DIR"], exist_ok=True)
     app.extensions["search"] = WhooshBackend(app.config["INDEX_DIR"])
     outbox.install_outbox_listener(db.session, _drain_after_commit)
@@ -79,6 +112,8 @@ def drain_outbox(*, timeout: float = outbox.AFTER_COMMIT_TIMEOUT) -> int:
 
 def drain_quietly() -> None:
     """Before a search: apply pending work if the index is free, never fail the search."""
+    if backend().transactional:  # nothing for a search to wait for
+        return
     try:
         if outbox.outbox_length():
             # One small batch: a backlog is worked off by many searches, not by one.
@@ -136,10 +171,14 @@ def _measure() -> HealthReport:
     with Session(db.engine) as session:
         waiting = outbox.pending(session)
         in_db = outbox.paragraph_count(session)
-    state = backend().state()
+    the_backend = backend()
+    state = the_backend.state()
     readable = state.status in ("ok", "rebuilding")
     differs = state.paragraphs != in_db
-    old_work = waiting.rows > 0 and waiting.oldest_seconds > STALE_AFTER
+    # Outbox rows are work for an index that applies it; a transactional one has none.
+    old_work = (
+        not the_backend.transactional and waiting.rows > 0 and waiting.oldest_seconds > STALE_AFTER
+    )
     stale = readable and (differs or old_work)
     status = state.status if state.status != "ok" else ("stale" if stale else "ok")
     message = state.message
@@ -166,7 +205,13 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the index from the database (recovery); returns paragraphs indexed.
 
     Outbox rows present when the rebuild starts are covered by it and cleared; rows that
-    arrive meanwhile stay for the next drain (applying them twice is harmless)."""
+    arrive meanwhile stay for the next drain (applying them twice is harmless). A
+    transactional backend reads nothing from here: its rows are the index, and it rebuilds
+    what it derives from them (PostgreSQL: its GIN indexes)."""
+    if backend().transactional:
+        count = backend().rebuild(iter(()))
+        _apply_leftovers("the outbox")
+        return count
     with Session(db.engine) as session:
         # Rows visible now were committed before the rebuild reads anything: it covers them.
         covered = [outbox.key_of(row) for row in outbox.snapshot(session)]

@@ -2,8 +2,9 @@
 
 A backend indexes :class:`IndexEntry` values (one per paragraph), answers
 :class:`SearchQuery` with a :class:`SearchResult`, fetches precedent candidates and reports
-its :class:`IndexState`. Services never import the engine (Whoosh today; PostgreSQL full
-text for several app servers later): they call :func:`multilateral.search.backend`.
+its :class:`IndexState`. Services never import the engine (Whoosh on one node's disk, or
+PostgreSQL's full-text search for several app servers; ``SEARCH_BACKEND``): they call
+:func:`multilateral.search.backend`.
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ class Batch(Protocol):
 
 
 class SearchBackend(Protocol):
+    #: True when the database keeps the index in step within each transaction (PostgreSQL):
+    #: no outbox work is recorded for it, and :meth:`batch` has nothing to apply.
+    transactional: bool
+
     def batch(self, *, timeout: float) -> AbstractContextManager[Batch]:
         """A writing session; raises :class:`IndexBusy` when another holds it past
         ``timeout`` seconds."""

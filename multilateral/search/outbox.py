@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, inspect, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -81,6 +82,8 @@ def install_outbox_listener(session: Any, drain_after_commit: Any) -> None:
 def _after_flush(session: Session, _context: Any) -> None:
     # Here ids are assigned but new/dirty/deleted and attribute history still describe the
     # flush, and the rows go in through the flush's own connection and transaction.
+    if _transactional():
+        return
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if isinstance(obj, Version):
@@ -96,6 +99,14 @@ def _after_flush(session: Session, _context: Any) -> None:
     if rows:
         session.execute(IndexOutbox.__table__.insert(), rows)
         session.info[_DIRTY] = True
+
+
+def _transactional() -> bool:
+    """Whether this app's search backend keeps itself in step (the listener is installed
+    once per process; another app in it, such as a test's, may search with PostgreSQL)."""
+    if not has_app_context():
+        return False
+    return bool(getattr(current_app.extensions.get("search"), "transactional", False))
 
 
 def _make_after_commit(drain_after_commit: Any) -> Any:
@@ -244,6 +255,8 @@ def drain(
     for the next drain). A batch that fails is rolled back in the index, its rows get their
     attempt counted and the error logged, and the exception propagates.
     """
+    if backend.transactional:
+        return _discard()
     if backend.rebuilding():
         raise IndexBusy("the search index is being rebuilt")
     started = time.monotonic()
@@ -275,6 +288,15 @@ def drain(
         seen.update(keys)
         applied += len(keys)
     return applied
+
+
+def _discard() -> int:
+    """Delete every outbox row: a transactional backend has applied their work already
+    (returns how many there were)."""
+    with Session(db.engine) as session:
+        removed = session.execute(delete(IndexOutbox)).rowcount or 0
+        session.commit()
+    return removed
 
 
 def _apply(batch: Batch, session: Session, rows: list[IndexOutbox]) -> None:
