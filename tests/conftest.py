@@ -36,6 +36,10 @@ ROLES = ("viewer", "negotiator", "admin")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 _counter = itertools.count()
 
+#: The search backends that search tests run against: Whoosh always, and PostgreSQL's full
+#: text when the tests have a PostgreSQL server (it needs one).
+SEARCH_BACKENDS = ("whoosh", "postgres") if PG_URL else ("whoosh",)
+
 #: Programs outside Python that some tests run: name → (where to look, the Debian package
 #: that provides it). ``TEST_<NAME>`` in the environment (``TEST_CHROMIUM=/opt/…``) says
 #: where to look instead. scripts/install-system-deps installs the packages.
@@ -73,12 +77,13 @@ class Template:
     tokens: dict[str, str]
 
 
-def _config(db_url: str, index_dir: Path) -> dict[str, Any]:
+def _config(db_url: str, index_dir: Path, search_backend: str = "whoosh") -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": db_url,
         "INDEX_DIR": str(index_dir),
+        "SEARCH_BACKEND": search_backend,
     }
 
 
@@ -104,6 +109,7 @@ def _build_template(base: Path) -> Template:
     app = create_app(_config(url, index_dir))
     tokens: dict[str, str] = {}
     with app.app_context():
+        from multilateral.search import drain_outbox
         from multilateral.services.accounts import create_token, create_user
         from multilateral.services.seed import seed_all
 
@@ -113,6 +119,9 @@ def _build_template(base: Path) -> Template:
         for role in ROLES:
             tokens[role] = create_token(create_user(role, PASSWORD, role))
         db.session.commit()
+        # The commit's own drain stops after a few seconds' work: index the rest now, so
+        # that every test starts from an index that holds every paragraph.
+        drain_outbox(timeout=60)
         db.session.remove()
         db.engine.dispose()
     return Template(url, index_dir, tokens)
@@ -128,7 +137,38 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
 
 
 @pytest.fixture
-def app(template: Template, tmp_path: Path) -> Iterator[Flask]:
+def search_backend(request: pytest.FixtureRequest) -> str:
+    """The app's ``SEARCH_BACKEND``: "whoosh", unless the test is parametrised by
+    :func:`each_search_backend`."""
+    return getattr(request, "param", "whoosh")
+
+
+def each_search_backend(metafunc: pytest.Metafunc) -> None:
+    """For a test module's ``pytest_generate_tests``: run each of its tests once per search
+    backend of :data:`SEARCH_BACKENDS`, except those marked :func:`whoosh_only` or
+    :func:`postgres_only` (skipped without a PostgreSQL server)."""
+    if "search_backend" not in metafunc.fixturenames:
+        return
+    backends = getattr(metafunc.function, "search_backends", SEARCH_BACKENDS)
+    metafunc.parametrize("search_backend", backends, indirect=True)
+
+
+def whoosh_only(test: Any) -> Any:
+    """Marks a test of the Whoosh index itself (its files, its writer lock), which has no
+    PostgreSQL counterpart: it runs with the Whoosh backend only."""
+    test.search_backends = ("whoosh",)
+    return test
+
+
+def postgres_only(test: Any) -> Any:
+    """Marks a test of the PostgreSQL backend's own machinery (its columns, its GIN
+    indexes): it runs when the tests have a PostgreSQL server."""
+    test.search_backends = tuple(b for b in SEARCH_BACKENDS if b == "postgres")
+    return test
+
+
+@pytest.fixture
+def app(template: Template, tmp_path: Path, search_backend: str) -> Iterator[Flask]:
     index_dir = tmp_path / "index"
     shutil.copytree(template.index_dir, index_dir)
     if PG_URL:
@@ -140,7 +180,7 @@ def app(template: Template, tmp_path: Path) -> Iterator[Flask]:
     else:
         shutil.copy(sa.make_url(template.db_url).database, tmp_path / "test.db")
         url = "sqlite:///" + str(tmp_path / "test.db")
-    app = create_app(_config(url, index_dir))
+    app = create_app(_config(url, index_dir, search_backend))
     app.config["API_TOKENS"] = template.tokens
     yield app
     with app.app_context():

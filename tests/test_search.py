@@ -1,12 +1,17 @@
 """Full-text search, facets, the outbox between database and index, index recovery, bad
-input, precedents and the search page.
+input, precedents and the search page, with each search backend (Whoosh; PostgreSQL's full
+text when the tests run on PostgreSQL): one suite, so that the two cannot drift.
 
 Expected results are computed from the database (the paragraphs' own words), never copied
-from what the search answered."""
+from what the search answered. Words are cut and stemmed as the backend's engine does it
+(:class:`Words`): Whoosh's tokenizer and Porter stemmer, or PostgreSQL's parser and English
+configuration, asked of the database for the stored texts (``to_tsvector``), not of the
+search code."""
 
 from __future__ import annotations
 
 import gc
+import math
 import os
 import random
 import re
@@ -17,17 +22,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from whoosh import index as whoosh_index
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from multilateral import create_app
 from multilateral.extensions import db
 from multilateral.models import Document, Paragraph, Version
 from multilateral.search import backend, outbox
-from multilateral.search.whoosh_backend import INDEX_NAME, MAX_EXPANSION
-from tests.conftest import login
+from multilateral.search.syntax import MAX_EXPANSION
+from multilateral.search.whoosh_backend import INDEX_NAME
+from tests.conftest import each_search_backend, login, postgres_only, whoosh_only
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    each_search_backend(metafunc)
+
 
 #: A word as the issue defines it (and the index tokenizes it).
 WORD = re.compile(r"\w+(\.?\w+)*")
@@ -40,6 +53,94 @@ SMUGGLING = "A/RES/55/25, annex III"
 
 def words_of(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD.finditer(text)]
+
+
+class Words:
+    """How the backend's engine cuts a text into words and stems them."""
+
+    def analyse(self, app: Flask, texts: dict[int, str]) -> dict[int, tuple[list, list]]:
+        """Paragraph id → (its words as exact phrases match them, its stems at their
+        positions, None where a stop word stands)."""
+        raise NotImplementedError
+
+    def phrase(self, app: Flask, text: str) -> list[str]:
+        """The words of a quoted phrase."""
+        raise NotImplementedError
+
+    def stem(self, app: Flask, word: str) -> str | None:
+        """The stem a query word is searched by (None: a stop word, not searched)."""
+        raise NotImplementedError
+
+    def prefixed(self, row: Row) -> set[str]:
+        """What a prefix (``traffick*``) is matched against: stems or words."""
+        raise NotImplementedError
+
+
+class WhooshWords(Words):
+    """Whoosh: the backend's word pattern, Porter stems, Whoosh's stop words dropped and the
+    positions closed up; prefixes stand for stems."""
+
+    def analyse(self, app: Flask, texts: dict[int, str]) -> dict[int, tuple[list, list]]:
+        found = {}
+        for pid, text in texts.items():
+            words = words_of(text)
+            found[pid] = (words, [stem(w) for w in words if len(w) >= 2 and w not in STOP_WORDS])
+        return found
+
+    def phrase(self, app: Flask, text: str) -> list[str]:
+        return words_of(text)
+
+    def stem(self, app: Flask, word: str) -> str | None:
+        return stem(word.lower())
+
+    def prefixed(self, row: Row) -> set[str]:
+        return set(row.stems)
+
+
+class PostgresWords(Words):
+    """PostgreSQL: the columns' own configurations ('simple' for exact words, 'english' for
+    stems, with stop words keeping their positions); prefixes stand for words."""
+
+    @staticmethod
+    def _sequences(app: Flask, config: str, texts: dict[int, str]) -> dict[int, list]:
+        with app.app_context():
+            rows = db.session.execute(
+                sa.text(
+                    "SELECT t.id, u.lexeme, u.positions"
+                    " FROM unnest(CAST(:ids AS int[]), CAST(:texts AS text[])) AS t(id, x),"
+                    f" unnest(to_tsvector('{config}'::regconfig, t.x)) AS u"
+                ),
+                {"ids": list(texts), "texts": list(texts.values())},
+            ).all()
+            db.session.remove()
+        placed: dict[int, dict[int, str]] = {pid: {} for pid in texts}
+        for pid, lexeme, positions in rows:
+            for position in positions:
+                assert position not in placed[pid], (pid, position)
+                placed[pid][position] = lexeme
+        return {
+            pid: [at.get(i) for i in range(1, max(at, default=0) + 1)] for pid, at in placed.items()
+        }
+
+    def analyse(self, app: Flask, texts: dict[int, str]) -> dict[int, tuple[list, list]]:
+        words = self._sequences(app, "simple", texts)
+        stems = self._sequences(app, "english", texts)
+        return {pid: ([w for w in words[pid] if w], stems[pid]) for pid in texts}
+
+    def phrase(self, app: Flask, text: str) -> list[str]:
+        return self.analyse(app, {0: text})[0][0]
+
+    def stem(self, app: Flask, word: str) -> str | None:
+        found = [s for s in self.analyse(app, {0: word})[0][1] if s]
+        assert len(found) <= 1, found
+        return found[0] if found else None
+
+    def prefixed(self, row: Row) -> set[str]:
+        return set(row.words)
+
+
+def words(app: Flask) -> Words:
+    return PostgresWords() if app.config["SEARCH_BACKEND"] == "postgres" else WhooshWords()
 
 
 @dataclass(frozen=True)
@@ -55,59 +156,89 @@ class Row:
     year: str
     latest: bool
     text: str
-
-    @property
-    def words(self) -> list[str]:
-        return words_of(self.text)
-
-    @property
-    def stems(self) -> list[str]:
-        """Stemmed words without stop words or one-letter words, in order (positions)."""
-        return [stem(w) for w in self.words if len(w) >= 2 and w not in STOP_WORDS]
+    #: The words of the text, in order, as exact phrases match them.
+    words: tuple[str, ...]
+    #: The stems of the text at their positions (None: a stop word's place, PostgreSQL).
+    stems: tuple[str | None, ...]
 
 
-def db_rows(app: Flask) -> list[Row]:
+class Rows(list):
+    """The paragraphs, with the backend's way of cutting words."""
+
+    def __init__(self, app: Flask, rows: list[Row]) -> None:
+        super().__init__(rows)
+        self.app = app
+        self.words = words(app)
+        self._stems: dict[str, str | None] = {}
+
+    def phrase(self, text: str) -> list[str]:
+        return self.words.phrase(self.app, text)
+
+    def stem(self, word: str) -> str | None:
+        key = word.lower()
+        if key not in self._stems:
+            self._stems[key] = self.words.stem(self.app, key)
+        return self._stems[key]
+
+
+def db_rows(app: Flask) -> Rows:
     with app.app_context():
         versions = db.session.scalars(db.select(Version)).all()
         newest: dict[int, int] = {}
         for v in versions:
             newest[v.document_id] = max(newest.get(v.document_id, 0), v.number)
-        rows = []
+        found = []
         for p in db.session.scalars(db.select(Paragraph)).all():
             v = p.version
             d = v.document
-            rows.append(
-                Row(
-                    id=p.id,
-                    version_id=v.id,
-                    version_number=v.number,
-                    document_id=d.id,
-                    forum=d.forum.slug,
-                    status=d.status,
-                    kind=d.kind,
-                    label=p.label,
-                    year=str((v.date or v.created_at).year),
-                    latest=v.number == newest[d.id],
-                    text=p.text,
-                )
+            found.append(
+                {
+                    "id": p.id,
+                    "version_id": v.id,
+                    "version_number": v.number,
+                    "document_id": d.id,
+                    "forum": d.forum.slug,
+                    "status": d.status,
+                    "kind": d.kind,
+                    "label": p.label,
+                    "year": str((v.date or v.created_at).year),
+                    "latest": v.number == newest[d.id],
+                    "text": p.text,
+                }
             )
         db.session.remove()
-    return rows
+    analysed = words(app).analyse(app, {f["id"]: f["text"] for f in found})
+    return Rows(
+        app,
+        [
+            Row(**f, words=tuple(analysed[f["id"]][0]), stems=tuple(analysed[f["id"]][1]))
+            for f in found
+        ],
+    )
 
 
-def contains_run(words: list[str], run: list[str]) -> bool:
+def contains_run(words: tuple[str, ...] | list[str], run: list[str]) -> bool:
     n = len(run)
-    return any(words[i : i + n] == run for i in range(len(words) - n + 1))
+    run_t = tuple(run)
+    return any(tuple(words[i : i + n]) == run_t for i in range(len(words) - n + 1))
 
 
-def with_phrase(rows: list[Row], phrase: str) -> set[int]:
-    run = words_of(phrase)
+def with_phrase(rows: Rows, phrase: str) -> set[int]:
+    run = rows.phrase(phrase)
     return {r.id for r in rows if contains_run(r.words, run)}
 
 
-def with_stem(rows: list[Row], word: str) -> set[int]:
-    s = stem(word.lower())
-    return {r.id for r in rows if s in r.stems}
+def with_stem(rows: Rows, word: str) -> set[int]:
+    s = rows.stem(word)
+    return {r.id for r in rows if s is not None and s in r.stems}
+
+
+def frequency(rows: Rows, word: str) -> int:
+    """Paragraphs holding ``word`` as the backend counts for word weights: by stem
+    (Whoosh) or by word (PostgreSQL)."""
+    if isinstance(rows.words, PostgresWords):
+        return sum(1 for r in rows if word in r.words)
+    return len(with_stem(rows, word))
 
 
 def document_id(app: Flask, symbol: str) -> int:
@@ -199,14 +330,15 @@ def resolution(token: str) -> str:
 
 
 def _random_phrases(rows: list[Row], count: int, seed: int) -> list[str]:
+    """Runs of three to six words of the texts, as written (punctuation and all)."""
     rng = random.Random(seed)
     phrases: list[str] = []
-    candidates = [r for r in rows if len(r.words) >= 8]
+    candidates = [r for r in sorted(rows, key=lambda r: r.id) if len(r.text.split()) >= 8]
     while len(phrases) < count:
-        words = rng.choice(candidates).words
+        words = rng.choice(candidates).text.split()
         n = rng.randint(3, 6)
         start = rng.randrange(0, len(words) - n)
-        phrases.append(" ".join(words[start : start + n]))
+        phrases.append(" ".join(words[start : start + n]).replace('"', " "))
     return phrases
 
 
@@ -388,11 +520,12 @@ def test_filters_restrict_every_hit(app: Flask, client: FlaskClient, auth) -> No
 
 def test_proximity_query(app: Flask, client: FlaskClient, auth) -> None:
     rows = db_rows(app)
+    forced, labour = rows.stem("forced"), rows.stem("labour")
     near: set[int] = set()
     for r in rows:
         s = r.stems
-        first = [i for i, w in enumerate(s) if w == stem("forced")]
-        second = [i for i, w in enumerate(s) if w == stem("labour")]
+        first = [i for i, w in enumerate(s) if w == forced]
+        second = [i for i, w in enumerate(s) if w == labour]
         if any(1 <= j - i <= 3 for i in first for j in second):
             near.add(r.id)
     found = hit_ids(client, auth("viewer"), q='"forced labour"~3', versions="all")
@@ -547,6 +680,7 @@ def test_status_change_moves_a_document_between_statuses(
 # -- 6. the outbox: a busy index never loses a commit ---------------------------------------
 
 
+@whoosh_only
 def test_a_busy_index_keeps_the_work_in_the_outbox(app: Flask, client: FlaskClient, auth) -> None:
     doc = new_document(client, auth)
     h = auth("viewer")
@@ -592,9 +726,92 @@ def test_refused_uploads_leave_outbox_and_index_alone(
     assert index_counts(app) == before
 
 
+def test_a_version_is_found_once_its_upload_commits(app: Flask, client: FlaskClient, auth) -> None:
+    """Whoosh applies the upload's outbox row after the commit, before the 201 goes out;
+    PostgreSQL writes the search columns in the upload's own transaction. Either way the
+    paragraphs are found at once and nothing is left waiting."""
+    doc = new_document(client, auth)
+    response = post_version(client, auth, doc, resolution("aardwolves"))
+    assert response.status_code == 201, response.get_data(as_text=True)
+    new_ids = {p["id"] for p in response.json["paragraphs"]}
+    expected = with_stem(db_rows(app), "aardwolves")
+    assert expected and expected <= new_ids
+    assert hit_ids(client, auth("viewer"), q="aardwolves") == expected
+    with app.app_context():
+        assert outbox.outbox_length() == 0
+        db.session.remove()
+    health = client.get("/api/health").json["index"]
+    assert (health["status"], health["stale"], health["outbox"]) == ("ok", False, 0)
+    assert health["paragraphs"] == health["database_paragraphs"]
+
+
+@postgres_only
+def test_postgres_records_no_outbox_work(app: Flask, client: FlaskClient, auth) -> None:
+    """No outbox row is written for PostgreSQL (not even one drained at once): the upload's
+    transaction holds all the index work there is."""
+    with app.app_context():
+        engine = db.engine
+        db.session.remove()
+    inserted: list[str] = []
+
+    def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "search_outbox" in statement and statement.lstrip().upper().startswith("INSERT"):
+            inserted.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", watch)
+    try:
+        doc = new_document(client, auth)
+        assert post_version(client, auth, doc, resolution("gerenuks")).status_code == 201
+        patched = client.patch(
+            f"/api/documents/{doc}", json={"status": "adopted"}, headers=auth("negotiator")
+        )
+        assert patched.status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", watch)
+    assert inserted == []
+    adopted = search_all(client, auth("viewer"), q="gerenuks", status="adopted")
+    assert len(adopted) == 3
+
+
 # -- 7. reindex and reindex --check ----------------------------------------------------------
 
 
+@postgres_only
+def test_postgres_reindex_rebuilds_the_gin_indexes(
+    app: Flask, client: FlaskClient, auth, runner
+) -> None:
+    """The rows are the index: ``reindex --check`` finds them equal, and ``reindex`` rebuilds
+    the GIN indexes, repairing one an interrupted concurrent build left invalid."""
+    n = len(db_rows(app))
+    ok = runner.invoke(args=["reindex", "--check"])
+    assert ok.exit_code == 0, ok.output
+    assert "matches" in ok.output
+    with app.app_context():
+        db.session.execute(
+            sa.text(
+                "UPDATE pg_index SET indisvalid = false "
+                "WHERE indexrelid = 'ix_paragraphs_exact_vector'::regclass"
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.json["index"]["status"] == "error"
+    assert "ix_paragraphs_exact_vector" in health.json["index"]["message"]
+    assert "reindex" in health.json["index"]["message"]
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert f"Indexed {n} paragraphs" in result.output
+    body = client.get("/api/health").json
+    assert body["status"] == "ok" and body["index"]["paragraphs"] == n
+    rows = db_rows(app)
+    assert hit_ids(client, auth("viewer"), q='"trafficking in persons"', versions="all") == (
+        with_phrase(rows, "trafficking in persons")
+    )
+
+
+@whoosh_only
 def test_reindex_check_repairs_a_lossy_index(app: Flask, client: FlaskClient, runner) -> None:
     with app.app_context():
         version = db.session.scalar(
@@ -650,6 +867,7 @@ def _remove_toc(index_dir: Path) -> None:
 
 # Whoosh leaves the file of a segment it failed to open for the garbage collector: those
 # warnings are about the damage this test does, collected below so no other test sees them.
+@whoosh_only
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize(
@@ -698,6 +916,45 @@ def test_a_damaged_index_is_reported_and_rebuilt(
     gc.collect()
 
 
+@postgres_only
+def test_postgres_without_its_search_columns_is_reported(
+    app: Flask, client: FlaskClient, auth
+) -> None:
+    """A database migrated without the search columns (or that lost one): searches and
+    look-ups answer 503 with what to run, health says missing, the rest stays up."""
+    with app.app_context():
+        db.session.execute(
+            sa.text("ALTER TABLE paragraphs DROP COLUMN exact_vector, DROP COLUMN search_vector")
+        )
+        db.session.commit()
+        db.session.remove()
+    h = auth("viewer")
+    message = error(client.get("/api/search?q=trafficking", headers=h), 503, "index-unavailable")
+    assert "reindex" in message
+    precedents = client.post("/api/precedents", json={"text": "forced labour"}, headers=h)
+    error(precedents, 503, "index-unavailable")
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert health.json["index"]["status"] == "missing"
+    assert "db upgrade" in health.json["index"]["message"]
+    assert health.json["database"]["status"] == "ok"
+    assert client.get("/api/documents", headers=h).status_code == 200
+
+
+def test_search_backend_setting_is_checked_at_start(tmp_path: Path) -> None:
+    """PostgreSQL's full text needs a PostgreSQL database; an unknown backend is refused."""
+    sqlite = "sqlite:///" + str(tmp_path / "x.db")
+    base = {"TESTING": True, "SECRET_KEY": "x", "INDEX_DIR": str(tmp_path / "index")}
+    with pytest.raises(RuntimeError, match="PostgreSQL") as refused:
+        create_app({**base, "SQLALCHEMY_DATABASE_URI": sqlite, "SEARCH_BACKEND": "postgres"})
+    assert "sqlite" in str(refused.value) and "MULTILATERAL_SEARCH_BACKEND" in str(refused.value)
+    with pytest.raises(RuntimeError, match="elastic"):
+        create_app({**base, "SQLALCHEMY_DATABASE_URI": sqlite, "SEARCH_BACKEND": "elastic"})
+    assert create_app({**base, "SQLALCHEMY_DATABASE_URI": sqlite}).config["SEARCH_BACKEND"] == (
+        "whoosh"
+    )
+
+
 # -- 9. bad input ------------------------------------------------------------------------------
 
 
@@ -721,8 +978,9 @@ def test_match_everything_is_refused(client: FlaskClient, auth, q: str) -> None:
     assert "*" in message or "word" in message
 
 
-def _stems_starting(rows: list[Row], prefix: str) -> set[str]:
-    return {s for r in rows for s in r.stems if s.startswith(prefix)}
+def _stems_starting(rows: Rows, prefix: str) -> set[str]:
+    """What ``prefix*`` stands for: the stems (Whoosh) or words (PostgreSQL) it starts."""
+    return {s for r in rows for s in rows.words.prefixed(r) if s and s.startswith(prefix)}
 
 
 @pytest.mark.parametrize("prefix", ["a", "t", "co", "traffick"])
@@ -742,7 +1000,7 @@ def test_a_prefix_is_refused_only_when_it_stands_for_too_many_words(
         assert f"{prefix}*" in message
     else:
         assert response.status_code == 200
-        expected = {r.id for r in rows if set(r.stems) & stems}
+        expected = {r.id for r in rows if rows.words.prefixed(r) & stems}
         assert hit_ids(client, auth("viewer"), q=f"{prefix}*", versions="all") == expected
 
 
@@ -761,7 +1019,9 @@ def test_prefix_bound_with_many_words(app: Flask, client: FlaskClient, auth) -> 
     assert "zqx*" in message and "letters" in message
     narrower = _stems_starting(rows, "zqxb")
     assert 0 < len(narrower) <= MAX_EXPANSION
-    assert hit_ids(client, h, q="zqxb*") == {r.id for r in rows if set(r.stems) & narrower}
+    assert hit_ids(client, h, q="zqxb*") == {
+        r.id for r in rows if rows.words.prefixed(r) & narrower
+    }
 
 
 @pytest.mark.parametrize("q", ['exact:"forced labour"', "title:trafficking"])
@@ -917,6 +1177,67 @@ def test_a_reworded_paragraph_ranks_its_source_first(app: Flask, client: FlaskCl
     # The same wording in Palermo's older versions is named, not listed again.
     assert [p["document"]["id"] for p in found].count(palermo) == 1
     assert best["version"] == 3 and set(best["also_in_versions"]) <= {1, 2}
+
+
+def test_word_weights_are_inverse_document_frequencies(app: Flask) -> None:
+    """``log((N + 1) / (df + 0.5))`` over the index's paragraphs: a word found almost
+    everywhere weighs little, one paragraph's own word much, an unknown word most."""
+    rows = db_rows(app)
+    counts = Counter(w for r in rows for w in set(r.words) if w.isalpha() and len(w) > 3)
+    rare = sorted(w for w, n in counts.items() if n == 1 and frequency(rows, w) == 1)[:3]
+    assert rare
+    with app.app_context():
+        weight = backend().word_weight()
+        total = backend().state().paragraphs
+        db.session.remove()
+    assert total == len(rows)
+    for word in ["states", "trafficking", "protocol", "labour", *rare]:
+        df = frequency(rows, word)
+        assert math.isclose(weight(word), math.log((total + 1) / (df + 0.5))), word
+    assert weight("zqxwvyk") > weight(rare[0]) > weight("protocol") > weight("states")
+
+
+def test_candidates_are_the_paragraphs_sharing_the_rarest_words(app: Flask) -> None:
+    """The pool precedents are ranked from: the paragraph a text comes from is in it, and
+    every candidate holds at least one of the rarest words asked."""
+    from multilateral.text.precedents import lookup_words
+
+    _, pid, text = _paragraph(app, PALERMO, "In addition to taking measures pursuant")
+    asked = lookup_words(text)
+    rows = db_rows(app)
+    with app.app_context():
+        found = backend().candidates(asked, limit=20)
+        weight = backend().word_weight()
+        db.session.remove()
+    assert 0 < len(found) <= 20
+    by_id = {r.id: r for r in rows}
+    same_text = {r.id for r in rows if " ".join(r.text.split()) == " ".join(text.split())}
+    assert same_text & {entry.paragraph_id for entry, _ in found}
+    rarest = sorted(asked, key=weight, reverse=True)[:12]
+    stems = {rows.stem(w) for w in rarest}
+    for entry, score in found:
+        row = by_id[entry.paragraph_id]
+        assert entry.text == row.text and entry.document_id == row.document_id
+        assert (set(row.words) & set(rarest)) or (set(row.stems) & stems), entry.paragraph_id
+        assert score > 0
+
+
+def test_snippets_are_escaped(app: Flask, client: FlaskClient, auth) -> None:
+    doc = new_document(client, auth)
+    text = (
+        'The General Assembly,\n1. Notes <script>alert("x")</script> & okapis in reserves '
+        "<b>fit for okapi-friendly</b> care;"
+    )
+    assert post_version(client, auth, doc, text).status_code == 201
+    for q in ["okapis", '"okapis in reserves"', "okapi*"]:
+        hits = search_all(client, auth("viewer"), q=q)
+        assert hits, q
+        for hit in hits:
+            snippet = hit["snippet"]
+            assert "<script" not in snippet and "<b>" not in snippet, snippet
+            assert "&lt;script&gt;" in snippet and "&amp;" in snippet
+            assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+            assert "<mark>okapis</mark>" in snippet, (q, snippet)
 
 
 # -- 11. the search page -------------------------------------------------------------------------
