@@ -43,7 +43,8 @@ def seed_command() -> None:
         f"Seeded: {report.states} new states, {report.forums} new forums, "
         f"{report.memberships} new memberships, {report.treaty_actions} new treaty acts, "
         f"{report.tip_placements} new TIP placements, "
-        f"{report.documents} new documents, {report.versions} new versions."
+        f"{report.documents} new documents, {report.versions} new versions, "
+        f"{report.series} new series; the mandate registry holds {report.mandates} asks."
     )
     status = ratification_status(get_treaty(PALERMO_SLUG))
     counts = ", ".join(f"{n} {name}" for name, n in status.counts.items())

@@ -65,6 +65,7 @@ class SeedReport:
     versions: int = 0
     series: int = 0
     series_texts: int = 0
+    mandates: int = 0
 
 
 def seed_all() -> SeedReport:
@@ -75,6 +76,11 @@ def seed_all() -> SeedReport:
     _seed_series(report)
     _seed_palermo(report)
     _seed_tiers(report)
+    db.session.flush()
+    # The registry of what the adopted texts ask, derived from them (deliveries are kept).
+    from multilateral.services.mandates import refresh_all
+
+    report.mandates = refresh_all()[1]
     db.session.flush()
     return report
 

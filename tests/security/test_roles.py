@@ -79,6 +79,14 @@ RULES: dict[str, str | None] = {
     "positions.api_alerts": "negotiator",
     "positions.editor_page": "negotiator",
     "positions.history_page": "negotiator",
+    "mandates.registry_page": "viewer",
+    "mandates.deliver_form": "negotiator",
+    "mandates.api_registry": "viewer",
+    "mandates.api_registry_csv": "viewer",
+    "mandates.api_registry_ics": "viewer",
+    "mandates.api_deliver": "negotiator",
+    "mandates.api_duplicates": "viewer",
+    "mandates.duplicates_page": "viewer",
     "series.series_list": "viewer",
     "series.series_page": "viewer",
     "series.new_series_page": "negotiator",
@@ -129,6 +137,7 @@ def _values(app: Flask) -> dict[str, Any]:
             "filename": "css/site.css",
             # Not a real token: revoking it must not revoke the fixture's own.
             "token_id": 999999,
+            "mandate_id": 999999,
         }
 
 
