@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
@@ -133,6 +133,9 @@ class ComparedPair:
     #: The word diff from the old wording to the new, as (op, text) with
     #: :data:`~multilateral.text.worddiff.DELETE`, ``EQUAL`` and ``INSERT``.
     diff: tuple[tuple[int, str], ...]
+    #: "rewritten" for a paragraph rewritten in place (paired by its slot between aligned
+    #: neighbours and its opening or rare words, similarity 0.25-0.5), else "".
+    reason: str = ""
     #: Did the change make the paragraph bind less or more (the delegation's assessment).
     shift: Shift = NO_SHIFT
     cues_removed: tuple[CueChange, ...] = ()
@@ -207,6 +210,7 @@ class ComparedPair:
             "index": self.index,
             "op": self.op,
             "similarity": self.similarity,
+            "reason": self.reason,
             "old": old.to_dict() if old else None,
             "new": new.to_dict() if new else None,
             "old_group": [p.to_dict() for p in self.olds],
@@ -412,6 +416,7 @@ def _outline_now(old: Version, new: Version) -> tuple[ComparedPair, ...]:
                 kind=(news or olds)[0].kind,
                 chars=len(old_text) + len(new_text),
                 diff=_word_diff(pair.op, old_text, new_text),
+                reason=pair.reason,
                 shift=shift,
                 cues_removed=removed,
                 cues_added=added,
@@ -452,15 +457,15 @@ def _outline(old: Version, new: Version) -> tuple[ComparedPair, ...]:
 def _with_paragraphs(
     old: Version, new: Version, pairs: Iterable[ComparedPair]
 ) -> dict[int, ComparedPair]:
-    """The given pairs with their paragraphs, by index; one query per side for those not
-    already loaded."""
+    """The given pairs with their paragraphs, by index: read from the versions when they are
+    loaded already (or most of them are wanted), else with one query per side."""
     pairs = list(pairs)
     sides = []
     for version, wanted in (
         (old, {i for p in pairs for i in p.old_positions}),
         (new, {j for p in pairs for j in p.new_positions}),
     ):
-        if "paragraphs" in version.__dict__ or len(wanted) > 1000:  # loaded, or most of them
+        if "paragraphs" not in inspect(version).unloaded or len(wanted) > 1000:
             by_position = dict(enumerate(version.paragraphs))
         else:
             by_position = {
