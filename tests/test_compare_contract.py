@@ -87,8 +87,7 @@ def test_every_key_of_the_answer_is_still_there(client, auth, app) -> None:
     ops = set()
     for pair in answer["pairs"]:
         ops.add(pair["op"])
-        assert PAIR_KEYS <= set(pair), PAIR_KEYS - set(pair)
-        assert set(pair) - PAIR_KEYS <= {"moved_from", "moved_to"}
+        assert PAIR_KEYS <= set(pair), PAIR_KEYS - set(pair)  # new keys may come, none goes
         assert ("moved_from" in pair) == (pair["op"] == "moved")
         for ref in [pair["old"], pair["new"], *pair["old_group"], *pair["new_group"]]:
             if ref is not None:
