@@ -27,6 +27,13 @@ gunicorn stopped:
 - every stored paragraph is in the index, and the index holds nothing else: at the stop,
   and after one drain of the outbox (what the next search or health check would do).
 
+``--nodes 2`` starts two such servers (each with ``--workers``, its own index directory and
+instance folder, one SECRET_KEY) on one PostgreSQL database, as app servers behind a load
+balancer: every client sends its requests to each server in turn, and the monitor reads
+each one's health. Several nodes need ``--search-backend postgres`` (their default): a
+Whoosh index lives on one node's disk. ``--search-backend`` picks the search engine
+(``whoosh`` by default on one node; ``postgres`` needs ``--database-url``).
+
 An upload whose connection was cut by a kill may or may not have been committed: those are
 counted, and whichever were committed must be whole and indexed like the others. The exit
 status is 1 if any request got a 5xx, any upload was lost, or anything is unindexed after
@@ -35,6 +42,11 @@ the drain.
     .venv/bin/python bench/bench_load.py --seconds 30
     .venv/bin/python bench/bench_load.py --seconds 30 --kill 1 --reindex
     .venv/bin/python bench/bench_load.py --database-url postgresql+psycopg://postgres@127.0.0.1:54340/postgres
+    .venv/bin/python bench/bench_load.py --database-url postgresql+psycopg://… --nodes 2 --workers 2
+
+On one machine two nodes share its cores (and PostgreSQL's): the run shows that requests
+spread over two servers leave the same consistent data (numbering, positions, the search
+index) at the same cost, not more throughput; that needs servers on other machines.
 """
 
 from __future__ import annotations
@@ -99,16 +111,30 @@ def fresh_database(base_url: str | None, workdir: Path) -> Iterator[str]:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def environment(db_url: str, workdir: Path) -> dict[str, str]:
+def environment(db_url: str, workdir: Path, search_backend: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MULTILATERAL_")}
     env.update(
         DATABASE_URL=db_url,
         MULTILATERAL_INDEX_DIR=str(workdir / "index"),
         MULTILATERAL_INSTANCE_PATH=str(workdir / "instance"),
+        MULTILATERAL_SEARCH_BACKEND=search_backend,
         MULTILATERAL_SECRET_KEY=secrets.token_hex(32),
         PYTHONPATH=str(ROOT),
     )
     return env
+
+
+def node_environment(env: dict[str, str], workdir: Path, node: int) -> dict[str, str]:
+    """Node 0 uses the directories the bench prepared; another node gets its own, as an app
+    server on another machine would (the same database and SECRET_KEY)."""
+    if node == 0:
+        return env
+    home = workdir / f"node{node}"
+    return {
+        **env,
+        "MULTILATERAL_INDEX_DIR": str(home / "index"),
+        "MULTILATERAL_INSTANCE_PATH": str(home / "instance"),
+    }
 
 
 @dataclass
@@ -170,6 +196,7 @@ def free_port() -> int:
 
 class Gunicorn:
     def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
+        self.log_path = log
         self.port = free_port()
         self.log = log.open("w")
         self.process = subprocess.Popen(
@@ -190,6 +217,8 @@ class Gunicorn:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+
+    def wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -199,7 +228,7 @@ class Gunicorn:
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn did not start; see {log}")
+                raise SystemExit(f"gunicorn did not start; see {self.log_path}")
             time.sleep(0.2)
 
     def workers(self) -> list[int]:
@@ -270,6 +299,8 @@ class Results:
     events: list[str] = field(default_factory=list)
     #: document id → the highest version number an upload was answered with.
     newest: dict[int, int] = field(default_factory=lambda: defaultdict(lambda: 1))
+    #: requests sent to each node (by its index).
+    per_node: Counter[int] = field(default_factory=Counter)
 
     def record(self, kind: str, status: int | str, seconds: float | None) -> None:
         with self.lock:
@@ -279,15 +310,19 @@ class Results:
 
 
 class Client(threading.Thread):
+    """One user sending requests to each node in turn (starting with a different node per
+    client), as a round-robin load balancer without sticky sessions does."""
+
     def __init__(
-        self, n: int, port: int, token: str, setup: Setup, results: Results, args: Any
+        self, n: int, ports: list[int], token: str, setup: Setup, results: Results, args: Any
     ) -> None:
         super().__init__(daemon=True)
-        self.n, self.port, self.token = n, port, token
+        self.n, self.ports, self.token = n, ports, token
         self.setup, self.results = setup, results
         self.rng = random.Random(f"{args.seed}-{n}")
         self.deadline = 0.0
         self.sent = 0
+        self.sent_requests = 0
         self.documents = sorted(setup.documents)
         #: Newest version number any client was given, per document (shared).
         self.newest = results.newest
@@ -311,8 +346,12 @@ class Client(threading.Thread):
     def call(
         self, kind: str, method: str, path: str, body: Any = None
     ) -> tuple[int | None, dict[str, Any] | None]:
+        node = (self.n + self.sent_requests) % len(self.ports)
+        self.sent_requests += 1
+        with self.results.lock:
+            self.results.per_node[node] += 1
         try:
-            status, data, seconds = request(self.port, method, path, body, token=self.token)
+            status, data, seconds = request(self.ports[node], method, path, body, token=self.token)
         except (OSError, http.client.HTTPException) as exc:
             self.results.record(kind, f"cut ({type(exc).__name__})", None)
             return None, None
@@ -378,8 +417,11 @@ class Client(threading.Thread):
         self.call("position_save", "PUT", base, {"positions": [item]})
 
 
-def monitor(port: int, results: Results, stop: threading.Event) -> None:
+def monitor(ports: list[int], results: Results, stop: threading.Event) -> None:
+    turn = 0
     while not stop.wait(0.5):
+        port = ports[turn % len(ports)]
+        turn += 1
         try:
             status, data, seconds = request(port, "GET", "/api/health", None, timeout=30)
         except (OSError, http.client.HTTPException) as exc:
@@ -395,13 +437,12 @@ def monitor(port: int, results: Results, stop: threading.Event) -> None:
 
 
 def run_load(
-    server: Gunicorn, env: dict[str, str], setup: Setup, args: Any, results: Results
+    servers: list[Gunicorn], env: dict[str, str], setup: Setup, args: Any, results: Results
 ) -> float:
-    clients = [
-        Client(n, server.port, setup.tokens[n], setup, results, args) for n in range(args.clients)
-    ]
+    ports = [server.port for server in servers]
+    clients = [Client(n, ports, setup.tokens[n], setup, results, args) for n in range(args.clients)]
     stop = threading.Event()
-    watcher = threading.Thread(target=monitor, args=(server.port, results, stop), daemon=True)
+    watcher = threading.Thread(target=monitor, args=(ports, results, stop), daemon=True)
     started = time.monotonic()
     for client in clients:
         client.deadline = started + args.seconds
@@ -414,9 +455,11 @@ def run_load(
         now = time.monotonic()
         if kills and now >= kills[0]:
             kills.pop(0)
-            victim = random.Random(args.seed).choice(server.workers())
+            rng = random.Random(f"{args.seed}-{len(results.events)}")
+            node = rng.randrange(len(servers))
+            victim = rng.choice(servers[node].workers())
             os.kill(victim, signal.SIGKILL)
-            results.events.append(f"{now - started:5.1f} s  SIGKILL worker {victim}")
+            results.events.append(f"{now - started:5.1f} s  SIGKILL worker {victim} of node {node}")
         if reindex_at is not None and now >= reindex_at:
             reindex_at = None
             reindex = subprocess.Popen(
@@ -526,10 +569,15 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(results: Results, elapsed: float, outcome: Check, args: Any, database: str) -> bool:
     total = sum(sum(c.values()) for c in results.statuses.values())
+    nodes = f"{args.nodes} nodes × " if args.nodes > 1 else ""
     print(
-        f"\n{args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s, {database}"
-        f"; {total} requests, {total / elapsed:.1f} per second"
+        f"\n{args.clients} clients, {nodes}{args.workers} gunicorn workers, {elapsed:.1f} s, "
+        f"{database}, {args.search_backend} search; {total} requests, "
+        f"{total / elapsed:.1f} per second"
     )
+    if args.nodes > 1:
+        sent = ", ".join(f"node {n}: {c}" for n, c in sorted(results.per_node.items()))
+        print(f"  requests sent (health aside): {sent}")
     for event in results.events:
         print(f"  {event}")
     print(f"\n{'kind':14} {'n':>6} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  answers")
@@ -583,8 +631,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per node")
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server to use")
+    parser.add_argument(
+        "--nodes", type=int, default=1, help="app servers on the one database (PostgreSQL)"
+    )
+    parser.add_argument(
+        "--search-backend",
+        choices=("whoosh", "postgres"),
+        default=None,
+        help="whoosh on one node, postgres (needed) on several",
+    )
     parser.add_argument(
         "--kill", type=int, nargs="?", const=1, default=0, help="SIGKILL a worker N times"
     )
@@ -592,24 +649,45 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
+    if args.search_backend is None:
+        args.search_backend = "postgres" if args.nodes > 1 else "whoosh"
+    if args.nodes < 1:
+        parser.error("--nodes must be at least 1")
+    if args.nodes > 1 and not args.database_url:
+        parser.error("--nodes 2 needs --database-url: the app servers share one PostgreSQL")
+    if args.search_backend == "postgres" and not args.database_url:
+        parser.error("--search-backend postgres needs --database-url (PostgreSQL)")
+    if args.nodes > 1 and args.search_backend == "whoosh":
+        parser.error(
+            "--nodes 2 needs --search-backend postgres: a Whoosh index is on one node's disk, "
+            "and the outbox is applied by whichever node drains it first"
+        )
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
         with fresh_database(args.database_url, workdir) as db_url:
             database = sa.make_url(db_url).get_backend_name()
-            env = environment(db_url, workdir)
+            env = environment(db_url, workdir, args.search_backend)
             started = time.perf_counter()
             setup = prepare(env, args.clients)
             print(f"prepared {database} database in {time.perf_counter() - started:.1f} s")
             results = Results()
-            server = Gunicorn(env, args.workers, workdir / "gunicorn.log")
+            servers: list[Gunicorn] = []
             try:
-                elapsed = run_load(server, env, setup, args, results)
+                for node in range(args.nodes):
+                    log = workdir / ("gunicorn.log" if node == 0 else f"gunicorn-{node}.log")
+                    servers.append(
+                        Gunicorn(node_environment(env, workdir, node), args.workers, log)
+                    )
+                for server in servers:
+                    server.wait_ready()
+                elapsed = run_load(servers, env, setup, args, results)
             finally:
-                server.stop()
+                for server in servers:
+                    server.stop()
             passed = report(results, elapsed, check(env, results.uploads), args, database)
             if not passed:
-                print(f"gunicorn log: {workdir / 'gunicorn.log'}")
+                print(f"gunicorn logs: {', '.join(str(s.log_path) for s in servers)}")
                 args.keep = True
     finally:
         if args.keep:
