@@ -848,11 +848,25 @@ class PostgresBackend:
         return self._result(plan, rows, facets=request.facets)
 
     def _statement(self, plan: _Plan, request: SearchQuery) -> Any:
-        page = (
-            sa.select(_P.c.id.label("id"), self._score(plan.rank).label("score"))
+        # The matches are read once (MATERIALIZED): the page, and the total or the facets,
+        # come from that one pass. Two parallel scans (one ranking, one counting) answer a
+        # single query sooner on idle cores but read every matching row twice, and the
+        # re-check of a phrase or a weight needs each row's tsvector from the table.
+        matched = (
+            sa.select(
+                _P.c.id.label("id"),
+                self._score(plan.rank).label("score"),
+                _P.c.version_id.label("version_id"),
+                _P.c.label.label("label"),
+            )
             .select_from(_joined(plan.tables))
             .where(plan.where)
-            .order_by(sa.desc("score"), _P.c.id)
+            .cte("matched")
+            .prefix_with("MATERIALIZED")
+        )
+        page = (
+            sa.select(matched.c.id, matched.c.score)
+            .order_by(matched.c.score.desc(), matched.c.id)
             .limit(request.per_page)
             .offset((request.page - 1) * request.per_page)
             .cte("page")
@@ -876,9 +890,9 @@ class PostgresBackend:
         )  # fmt: skip
         if not request.facets:
             total = _row(part=sa.literal_column("'total'"), n=sa.func.count())
-            return sa.union_all(hits, total.select_from(_joined(plan.tables)).where(plan.where))
-        # One pass over the matches counts every facet, and the total (the empty set).
-        grouped = [_F.c.slug, _YEAR, _D.c.status, _P.c.label, _D.c.kind]
+            return sa.union_all(hits, total.select_from(matched))
+        # The facets and the total (the empty grouping set) in one GROUP BY.
+        grouped = [_F.c.slug, _YEAR, _D.c.status, matched.c.label, _D.c.kind]
         facets = (
             _row(
                 part=sa.literal_column("'facet'"),
@@ -886,8 +900,11 @@ class PostgresBackend:
                 value=sa.func.coalesce(*(sa.cast(c, sa.Text) for c in grouped)),
                 n=sa.func.count(),
             )
-            .select_from(_joined({"v", "d", "f"}))
-            .where(plan.where)
+            .select_from(
+                matched.join(_V, _V.c.id == matched.c.version_id)
+                .join(_D, _D.c.id == _V.c.document_id)
+                .join(_F, _F.c.id == _D.c.forum_id)
+            )
             .group_by(sa.func.grouping_sets(*(sa.tuple_(c) for c in grouped), sa.tuple_()))
         )
         return sa.union_all(hits, facets)
