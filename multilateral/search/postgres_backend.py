@@ -695,13 +695,17 @@ class PostgresBackend:
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        """A read-only transaction bounded by :data:`STATEMENT_TIMEOUT`, without JIT
-        compilation (it costs more than it saves on statements this short), begun and set up
-        in one round trip."""
+        """A read-only transaction bounded by :data:`STATEMENT_TIMEOUT`, begun and set up in
+        one round trip. No JIT compilation: it costs more than it saves on statements this
+        short. A random page read is costed as on cached data (1.1, PostgreSQL's default
+        4.0 is for spinning disks), so that a phrase is re-checked on the few rows the GIN
+        index finds rather than on every row of a sequential scan (20,000 paragraphs,
+        "victims of trafficking": 123 ms -> 73 ms)."""
         with self._connect() as conn:
             conn.exec_driver_sql(
                 "BEGIN READ ONLY; "
-                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off"
+                f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off; "
+                "SET LOCAL random_page_cost = 1.1"
             )
             try:
                 yield conn
