@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,6 +142,11 @@ class ComparedPair:
     cues_added: tuple[CueChange, ...] = ()
     olds: tuple[Paragraph, ...] = ()
     news: tuple[Paragraph, ...] = ()
+    #: Does the diff hold a deleted or inserted word (worked out once, from ``diff``).
+    wording_changed: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wording_changed", any(op != EQUAL for op, _ in self.diff))
 
     @property
     def old(self) -> Paragraph | None:
@@ -168,10 +173,6 @@ class ComparedPair:
     @property
     def new_text(self) -> str:
         return " ".join(p.text for p in self.news)
-
-    @property
-    def wording_changed(self) -> bool:
-        return any(op != EQUAL for op, _ in self.diff)
 
     @property
     def formatting_only(self) -> bool:
@@ -382,6 +383,7 @@ def _word_diff(op: str, old_text: str, new_text: str) -> tuple[tuple[int, str], 
 
 
 def _check_size(version: Version) -> None:
+    """413 for a version over the limit, told before its paragraphs are read."""
     count = db.session.scalar(
         db.select(func.count()).select_from(Paragraph).filter_by(version_id=version.id)
     )
@@ -394,8 +396,10 @@ def _check_size(version: Version) -> None:
         )
 
 
-def _outline_now(old: Version, new: Version) -> tuple[ComparedPair, ...]:
+def _outline_now(old: Version, new: Version) -> _Outline:
     """Align, diff and judge every pair: the costly part of a comparison."""
+    for version in (old, new):
+        _check_size(version)
     old_paragraphs, new_paragraphs = old.paragraphs, new.paragraphs
     pairs = []
     for index, pair in enumerate(align(units_of(old), units_of(new))):
@@ -422,7 +426,7 @@ def _outline_now(old: Version, new: Version) -> tuple[ComparedPair, ...]:
                 cues_added=added,
             )
         )
-    return tuple(pairs)
+    return _Outline(tuple(pairs), ComparisonSummary.of(pairs))
 
 
 def _version_key(version: Version) -> tuple[Any, ...]:
@@ -434,24 +438,23 @@ def _version_key(version: Version) -> tuple[Any, ...]:
 _outlines_lock = threading.Lock()
 
 
-def _outline(old: Version, new: Version) -> tuple[ComparedPair, ...]:
+def _outline(old: Version, new: Version) -> _Outline:
     """Every pair of the comparison, without its paragraphs (see the module's docstring):
     computed once per pair of versions and kept by the application. Versions are append-only
-    and the lexicon is loaded at start-up, so what is kept stays right."""
-    for version in (old, new):
-        _check_size(version)
+    and the lexicon is loaded at start-up, so what is kept stays right (and the size limit,
+    checked when it was computed, still holds)."""
     kept: OrderedDict = current_app.extensions.setdefault("compare_outlines", OrderedDict())
     key = (_version_key(old), _version_key(new))
     with _outlines_lock:
         if key in kept:
             kept.move_to_end(key)
             return kept[key]
-    pairs = _outline_now(old, new)
+    outline = _outline_now(old, new)
     with _outlines_lock:
-        kept[key] = pairs
+        kept[key] = outline
         while len(kept) > _KEPT_OUTLINES:
             kept.popitem(last=False)
-    return pairs
+    return outline
 
 
 def _with_paragraphs(
@@ -488,9 +491,9 @@ def _with_paragraphs(
     }
 
 
-def _summary(old: Version, new: Version, outline: Sequence[ComparedPair]) -> ComparisonSummary:
+def _summary(old: Version, new: Version, outline: _Outline) -> ComparisonSummary:
     """The summary, its weakened pairs with their paragraphs."""
-    summary = ComparisonSummary.of(outline)
+    summary = outline.summary
     found = _with_paragraphs(old, new, summary.weakened)
     return replace(summary, weakened=tuple(found[p.index] for p in summary.weakened))
 
@@ -499,8 +502,8 @@ def compare_versions(old: Version, new: Version) -> Comparison:
     """Align ``old`` with ``new`` and describe every pair; old and new may belong to
     different documents (a new draft against last year's resolution)."""
     outline = _outline(old, new)
-    found = _with_paragraphs(old, new, outline)
-    pairs = tuple(found[p.index] for p in outline)
+    found = _with_paragraphs(old, new, outline.pairs)
+    pairs = tuple(found[p.index] for p in outline.pairs)
     summary = ComparisonSummary.of(pairs)
     return Comparison(old=old, new=new, pairs=pairs, summary=summary)
 
@@ -636,6 +639,45 @@ def _shown_change(block: Block) -> bool:
     return isinstance(block, ComparedPair) and block.is_change
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The pages of one list of a comparison (all pairs, changes or weakened ones)."""
+
+    pages: tuple[tuple[Block, ...], ...]
+    #: Page of every pair on the list.
+    page_of: dict[int, int]
+    #: (pair index, page) of every change shown in full, in order.
+    changes: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, pairs: Sequence[ComparedPair], chars: int) -> _Layout:
+        pages = _paginate(_blocks(pairs), chars)
+        page_of: dict[int, int] = {}
+        changes = []
+        for number, blocks in enumerate(pages, start=1):
+            for block in blocks:
+                for p in block.pairs if isinstance(block, CollapsedRun) else (block,):
+                    page_of[p.index] = number
+                if _shown_change(block):
+                    changes.append((block.index, number))
+        return cls(tuple(map(tuple, pages)), page_of, tuple(changes))
+
+
+@dataclass(slots=True)
+class _Outline:
+    """A comparison as the application keeps it: its pairs without their paragraphs, the
+    summary, and the layout of each list of it once it has been asked for."""
+
+    pairs: tuple[ComparedPair, ...]
+    summary: ComparisonSummary
+    layouts: dict[tuple[str, int], _Layout] = field(default_factory=dict)
+
+    def layout(self, only: str, chars: int) -> _Layout:
+        if (only, chars) not in self.layouts:
+            self.layouts[only, chars] = _Layout.of(_selected(self.pairs, only), chars)
+        return self.layouts[only, chars]
+
+
 def _with_paragraphs_in(old: Version, new: Version, blocks: Sequence[Block]) -> tuple[Block, ...]:
     found = _with_paragraphs(old, new, (b for b in blocks if isinstance(b, ComparedPair)))
     return tuple(found[b.index] if isinstance(b, ComparedPair) else b for b in blocks)
@@ -656,21 +698,13 @@ def comparison_page(
     text, so a 5,000-paragraph comparison is as light to show as a short one; the summary
     covers every pair."""
     outline = _outline(old, new)
-    pages = _paginate(_blocks(_selected(outline, only)), chars or PAGE_CHARS)
-    page_of: dict[int, int] = {}
-    for number, blocks in enumerate(pages, start=1):
-        for block in blocks:
-            for p in block.pairs if isinstance(block, CollapsedRun) else (block,):
-                page_of[p.index] = number
+    layout = outline.layout(only, chars or PAGE_CHARS)
+    pages, page_of, changes = layout.pages, layout.page_of, layout.changes
     if pair is not None and pair in page_of:
         page = page_of[pair]
     page = min(max(page, 1), len(pages))
-    earlier = [
-        (b.index, n) for n, bs in enumerate(pages[: page - 1], 1) for b in bs if _shown_change(b)
-    ]
-    later = (
-        (b.index, n) for n, bs in enumerate(pages[page:], page + 1) for b in bs if _shown_change(b)
-    )
+    earlier = [c for c in changes if c[1] < page]
+    later = [c for c in changes if c[1] > page]
     return ComparisonPage(
         summary=_summary(old, new, outline),
         number=page,
@@ -679,7 +713,7 @@ def comparison_page(
         blocks=_with_paragraphs_in(old, new, pages[page - 1]),
         selected=len(page_of),
         previous_change=earlier[-1] if earlier else None,
-        next_change=next(later, None),
+        next_change=later[0] if later else None,
         pages=page_of,
     )
 
@@ -697,7 +731,7 @@ def comparison_fragment(
     """The pairs ``only`` selects from index ``start`` up to ``stop``, in full: what a
     collapsed run opens into. At most about ``chars`` characters of them are given in full,
     those around ``focus`` (else the first ones); the rest come back as collapsed runs."""
-    pairs = [p for p in _selected(_outline(old, new), only) if start <= p.index < stop]
+    pairs = [p for p in _selected(_outline(old, new).pairs, only) if start <= p.index < stop]
     if not pairs:
         return ()
     chars = chars or PAGE_CHARS

@@ -160,9 +160,11 @@ def _page(old: Version, new: Version, *, base: str, fragment: str, docx: str, cr
         page = comparison_page(old, new, only=only, pair=pair)
     versions = list(_versions_query(old, new, cross=cross).items())
 
-    def url(path: str, *extra: tuple[str, Any], as_view: str = view) -> str:
-        filters = [("only", only)] if only != "all" else []
-        return f"{path}?{urlencode([*versions, ('view', as_view), *filters, *extra])}"
+    filters = [("only", only)] if only != "all" else []
+    queries = {v: urlencode([*versions, ("view", v), *filters]) for v in ("side", "inline")}
+
+    def url(path: str, *extra: tuple[str, int], as_view: str = view) -> str:
+        return f"{path}?{queries[as_view]}" + "".join(f"&{k}={n}" for k, n in extra)
 
     def pair_link(index: int) -> str:
         """Where the summary's link to pair ``index`` goes: an anchor on this page, or the
