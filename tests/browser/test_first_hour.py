@@ -90,6 +90,23 @@ def test_no_page_scrolls_sideways_on_a_phone(page) -> None:
     assert _sideways(page) == [], "/classify with an explanation open"
 
 
+def test_the_other_pages_fit_a_phone_too(page) -> None:
+    page.set_viewport_size(PHONE)
+    log_in(page, "admin")
+    for path in (
+        "/treaties",
+        "/countries/USA",
+        "/series",
+        "/series/new",
+        "/documents/new",
+        "/admin/audit",
+        "/admin/tokens",
+        "/account/password",
+    ):
+        page.goto(path)
+        assert _sideways(page) == [], path
+
+
 def test_the_skip_link_is_the_first_tab_stop_and_skips_to_the_text(page) -> None:
     log_in(page, "viewer")
     page.goto(f"/documents/{_palermo(page)}")
