@@ -92,8 +92,13 @@ def test_a_collapsed_run_opens_on_demand_and_for_a_link(app, page) -> None:
     expect(button).to_contain_text(re.compile(r"\d+ unchanged paragraphs"))
     total = int(run.get_attribute("data-stop"))
     expect(page.locator(".pair")).to_have_count(0)
+    page.evaluate(
+        """window.__added = 0; document.getElementById("pairs").addEventListener(
+             "compare:pairs-added", (e) => { window.__added += e.detail.pairs.length; })"""
+    )
     button.click()
     expect(page.locator(".pair")).to_have_count(total)
+    assert page.evaluate("window.__added") == total  # told, for what decorates pairs
     expect(page.locator(".collapsed-run")).to_have_count(0)
     assert page.evaluate("document.activeElement.id") == "pair-0"  # focus follows
 

@@ -65,7 +65,10 @@
         holder.innerHTML = html;
         var first = holder.content.querySelector(".pair, .collapsed-run");
         var hadFocus = run.contains(document.activeElement);
+        var added = Array.prototype.slice.call(holder.content.querySelectorAll(".pair"));
         run.replaceWith(holder.content);
+        // For whatever decorates pairs (the "agreed before in …" links): these are new.
+        pairs.dispatchEvent(new CustomEvent("compare:pairs-added", { detail: { pairs: added } }));
         if (hadFocus && first) {
           var target = first.classList.contains("pair") ? first : first.querySelector("button");
           target.focus({ preventScroll: true });
