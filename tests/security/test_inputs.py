@@ -24,7 +24,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from multilateral.extensions import db
-from multilateral.models import Document, Paragraph, Version
+from multilateral.models import Document, Mandate, Paragraph, Version
+from multilateral.models.series import TextEvent
 from tests.conftest import csrf_token, login
 
 #: Integers no id or version number can be: past 64 bits, past 63, past PostgreSQL's
@@ -51,10 +52,15 @@ def ids(app: Flask) -> dict[str, int]:
         paragraph = db.session.scalar(
             db.select(Paragraph).filter_by(version_id=version.id).order_by(Paragraph.position)
         )
+        event = db.session.scalar(db.select(TextEvent).order_by(TextEvent.id))
         return {
             "document": version.document_id,
             "number": version.number,
             "paragraph": paragraph.id,
+            "series": event.text.series_id,
+            "text": event.text_id,
+            "event": event.id,
+            "mandate": db.session.scalar(db.select(Mandate.id).order_by(Mandate.id)),
         }
 
 
@@ -175,6 +181,8 @@ def _json_routes(ids: dict[str, int]) -> dict[tuple[str, str], dict[str, Any]]:
     surrogate in its text fields (the marker ``S``)."""
     doc, number = ids["document"], ids["number"]
     positions = f"/api/documents/{doc}/versions/{number}/positions"
+    series = f"/api/series/{ids['series']}"
+    text = f"{series}/texts/{ids['text']}"
     return {
         ("POST", "/api/documents"): {"title": "S", "forum": "un-ga", "kind": "resolution"},
         ("PATCH", f"/api/documents/{doc}"): {"title": "S"},
@@ -185,6 +193,15 @@ def _json_routes(ids: dict[str, int]) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/precedents"): {"text": "trafficking S"},
         ("POST", "/api/classify"): {"text": "1. Decides S;"},
         ("POST", "/api/treaties"): {"slug": "s-treaty", "title": "S"},
+        ("POST", "/api/series"): {"title": "S", "forum": "un-ga"},
+        ("PATCH", series): {"title": "S"},
+        ("POST", f"{series}/texts"): {"document": doc, "version": number, "symbol": "S"},
+        ("POST", f"{text}/events"): {"kind": "introduced", "note": "S"},
+        ("POST", f"{text}/sponsors"): {"sponsors": [{"state": "S", "role": "co-sponsor"}]},
+        ("PUT", f"{text}/events/{ids['event']}/votes"): {"votes": [{"state": "S", "vote": "yes"}]},
+        ("PUT", f"{text}/own-action"): {"action": "co-sponsored", "explanation": "S"},
+        ("POST", f"{series}/next-draft"): {"note": "S"},
+        ("POST", f"/api/mandates/{ids['mandate']}/delivery"): {"symbol": "S"},
         ("POST", "/api/treaties/palermo-protocol/actions"): {
             "iso3": "FRA",
             "kind": "signature",
