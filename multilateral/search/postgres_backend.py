@@ -30,8 +30,9 @@ the total from one ``GROUP BY GROUPING SETS`` over the matches. Snippets are cut
 text is escaped), phrases and prefixes marked as written.
 
 Precedent candidates are the paragraphs holding the most weight (IDF) of the look-up's
-:data:`CANDIDATE_WORDS` rarest words, matched as written on ``exact_vector``; the ranking
-itself is :mod:`multilateral.text.precedents`', the same for both backends.
+rarest words (at most :data:`CANDIDATE_WORDS`, and only as many as keep the paragraphs to
+read near :data:`CANDIDATE_ROWS` per candidate), matched as written on ``exact_vector``;
+the ranking itself is :mod:`multilateral.text.precedents`', the same for both backends.
 
 Word statistics (the IDF of the precedent look-up, how many words a prefix stands for)
 come from a per-process vocabulary of the 'simple' words and the paragraphs holding each
@@ -94,8 +95,10 @@ SAMPLE_PARAGRAPHS = 20_000
 VOCABULARY_MAX_AGE = 3600.0
 #: A search running longer than this is cancelled and answered as a query to narrow.
 STATEMENT_TIMEOUT = "15s"
-#: The precedent pool is fetched with this many of the look-up's rarest words.
+#: The precedent pool is fetched with at most this many of the look-up's rarest words …
 CANDIDATE_WORDS = 12
+#: … while the paragraphs holding them number at most this many per candidate asked.
+CANDIDATE_ROWS = 25
 #: Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: text A, heading and number B.
 _WEIGHTS = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::real[]")
 _EVEN = sa.literal_column("'{1, 1, 1, 1}'::real[]")
@@ -812,19 +815,33 @@ class PostgresBackend:
             if not present:
                 return []
             # The rarest words find reuse; the most common ones ("States", "shall") only add
-            # thousands of candidates that share a formula.
-            chosen = present[:CANDIDATE_WORDS]
+            # thousands of candidates that share a formula. Words are taken rarest first
+            # while the paragraphs holding them stay within CANDIDATE_ROWS per candidate
+            # asked (the rarest always): a paragraph sharing only common words would come
+            # last in the pool anyway, and every paragraph matched is a row to read.
             total = max(1, current.paragraphs)
+            chosen: list[tuple[float, str]] = []
+            covered = 0.0
+            for f, w in present[:CANDIDATE_WORDS]:
+                if chosen and covered + f > CANDIDATE_ROWS * limit:
+                    break
+                chosen.append((f, w))
+                covered += f
             # Score: the weight (IDF) of the chosen words a paragraph holds; among equals
-            # the shorter paragraph first.
+            # the shorter paragraph first. Its words are read once (tsvector_to_array in a
+            # LATERAL kept apart by OFFSET 0) rather than once per chosen word.
+            words = (
+                sa.select(sa.func.tsvector_to_array(_EXACT).label("words")).offset(0).lateral("w")
+            )
             score = sa.literal(0.0, sa.Float)
             for f, w in chosen:
                 idf = math.log((total + 1) / (f + 0.5))
-                score = score + sa.case((_matches("exact", _quote(w)), idf), else_=0.0)
+                score = score + sa.case((sa.literal(w) == sa.any_(words.c.words), idf), else_=0.0)
             any_word = " | ".join(_quote(w) for _, w in chosen)
-            length = sa.func.length(_EXACT)
+            length = sa.func.cardinality(words.c.words)
             top = (
                 sa.select(_P.c.id, score.label("score"), length.label("length"))
+                .select_from(_P.join(words, sa.true()))
                 .where(_matches("exact", any_word))
                 .order_by(sa.desc("score"), sa.asc("length"), _P.c.id)
                 .limit(limit)
