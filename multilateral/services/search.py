@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from multilateral.errors import ServiceError
 from multilateral.extensions import db
-from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Forum, Version
+from multilateral.models import DOCUMENT_KINDS, DOCUMENT_STATUSES, Document, Forum, Version
 from multilateral.search import backend, drain_quietly
 from multilateral.search.gateway import IndexEntry, QueryError, SearchQuery, SearchResult
 from multilateral.text.clauses import LABELS
@@ -206,7 +206,7 @@ def precedents(
 _LOOKED_UP = frozenset(KINDS) - {"title", "chapter", "article", "heading", "annex"}
 #: Fewer words than this is a heading or a fragment, not agreed language.
 _MIN_WORDS = 6
-_version_cache: dict[tuple[int, int], dict[int, list[PrecedentHit]]] = {}
+_version_cache: dict[tuple[Any, ...], dict[int, list[PrecedentHit]]] = {}
 
 
 def version_precedents(
@@ -214,7 +214,9 @@ def version_precedents(
 ) -> dict[int, list[PrecedentHit]]:
     """For each paragraph of ``version``, the closest language in other texts ("agreed
     before in …"). Cached per version until the index changes."""
-    key = (version.id, backend().state().paragraphs)
+    # A text changing status or title (no new paragraph) must not leave stale labels cached.
+    changed = db.session.scalar(db.select(db.func.max(Document.updated_at)))
+    key = (version.id, backend().state().paragraphs, changed)
     cached = _version_cache.get(key)
     if cached is not None:
         return cached
