@@ -1,10 +1,10 @@
 """Adding versions to a document: upload API, upload page with preview, AKN export.
 
 Every way in goes through :mod:`multilateral.services.imports`. The page keeps the uploaded
-bytes between preview and Save in the service's stash (a file named by their SHA-256); the
-preview form carries only that hash, the file name (for its extension) and the kinds the
-negotiator chose. The stash is dropped whatever the Save's outcome, so a failed save leaves
-nothing behind: no row, no index entry, no file.
+bytes between preview and Save in the service's stash (a database row named by their
+SHA-256, so any app server can save it); the preview form carries only that hash, the file
+name (for its extension) and the kinds the negotiator chose. The stash is dropped whatever
+the Save's outcome, so a failed save leaves nothing behind: no row, no index entry, no file.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class UploadForm(FlaskForm):
 
 
 class SaveForm(FlaskForm):
-    #: SHA-256 of the stashed upload (the stash's file name).
+    #: SHA-256 of the stashed upload (the key of its stash row).
     stash = HiddenField()
     #: The uploaded file's name, for its extension; empty for pasted text.
     filename = HiddenField()
