@@ -1,32 +1,47 @@
-"""Benchmark the search backend (WhooshBackend) against an SQLite FTS5 baseline.
+"""Benchmark the search backends (WhooshBackend, PostgresBackend) against an SQLite FTS5
+baseline, on one generated corpus, in one run.
 
-    .venv/bin/python bench/bench_search.py --paragraphs 200000 --queries 200 --seed 1
+    .venv/bin/python bench/bench_search.py --paragraphs 200000 --queries 200 --seed 1 \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
 
 A seeded generator writes N paragraphs of resolution-like English (operative verbs and
 addressees, subject matter such as trafficking in persons or forced labour, the formulae
 that recur in every text, and a Zipf-distributed filler vocabulary for realistic term
 frequencies), grouped into documents of one to three versions of about 100 paragraphs,
 later versions rewording some paragraphs of the one before as a negotiation does. Then,
-in one process, driving the product's own gateway class (no Flask app, no database):
+in one process, driving the product's own gateway classes (no Flask app):
 
 1. Build: ``WhooshBackend(fresh dir).rebuild(entries)`` against an FTS5 table of the same
    paragraphs (``porter`` tokenizer, the other IndexEntry fields as UNINDEXED columns):
-   time, paragraphs/s and size on disk.
+   time, paragraphs/s and size on disk. PostgreSQL (``--postgres URL``, a server on which
+   a throwaway database ``bench_search_<pid>`` is created, migrated by the application's own
+   migrations and dropped at the end): the corpus is loaded with COPY into forums,
+   documents, versions and paragraphs, the generated tsvector columns and both GIN indexes
+   maintained as the rows go in (the time of the paragraphs' COPY is the build), then
+   VACUUM ANALYZE; ``PostgresBackend.rebuild()`` (what ``flask reindex`` does: REINDEX
+   CONCURRENTLY of both GIN indexes, ANALYZE) is timed too; sizes of the GIN indexes and of
+   the tsvector columns.
 2. Queries (seeded): single terms, two/three-term AND, phrases, prefixes and field
    filters (``forum:osce …`` in the text, or ``SearchQuery(forum=…)``), each translated to
    FTS5 syntax. Each engine gives the top 10 by relevance with a snippet and the total
-   count (Whoosh: ``search(SearchQuery(text, per_page=10, facets=False))``; FTS5:
-   ``ORDER BY rank LIMIT 10`` with ``snippet()`` plus ``SELECT count(*)``). p50/p95 per
-   query class and overall, with the ratio Whoosh / FTS5; ``facets=True`` on its own line
-   (FTS5 computes no facets here); how many totals agree between the engines.
-3. Adding one 100-paragraph version through ``backend.batch(timeout=10)`` (median of 5),
+   count (Whoosh and PostgreSQL: ``search(SearchQuery(text, per_page=10, facets=False))``;
+   FTS5: ``ORDER BY rank LIMIT 10`` with ``snippet()`` plus ``SELECT count(*)``), the
+   engines interleaved query by query. p50/p95 per query class and overall, with the
+   ratios to FTS5; ``facets=True`` on its own line (FTS5 computes no facets here); how many
+   totals agree between the engines (PostgreSQL stems with Snowball English, FTS5 and
+   Whoosh with Porter: some totals differ by design).
+3. Adding one 100-paragraph version (median of 5): through ``backend.batch(timeout=10)``
+   for Whoosh; for PostgreSQL, one transaction inserting the version and its 100
+   paragraphs (the database computes their tsvectors and updates the GIN indexes in it);
    against 100 FTS5 inserts and a commit.
 4. Precedent look-up over 50 pasted paragraphs (corpus paragraphs with a few words
    changed): ``lookup_words`` → ``backend.candidates(words, limit=200)`` → ``rank(…,
    idf=backend.word_weight())``; p50/p95 and whether the source paragraph came first.
 
 ``--profile K`` runs the K slowest Whoosh queries again under cProfile and prints where
-the time goes. ``--keep DIR`` keeps both indexes in DIR (which must be new or empty).
+the time goes. ``--keep DIR`` keeps the Whoosh and FTS5 indexes in DIR (which must be new or
+empty) and the PostgreSQL database. Without ``--postgres`` (or with ``--postgres ''``)
+PostgreSQL is left out; ``BENCH_DATABASE_URL`` gives its default.
 """
 
 from __future__ import annotations
@@ -52,15 +67,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sqlalchemy as sa  # noqa: E402
 from bench_import import median_time  # noqa: E402  (the house timing helper)
+from sqlalchemy.pool import NullPool  # noqa: E402
 
 from multilateral.search.gateway import IndexEntry, QueryError, SearchQuery  # noqa: E402
+from multilateral.search.postgres_backend import PostgresBackend  # noqa: E402
 from multilateral.search.whoosh_backend import WhooshBackend  # noqa: E402
-
-try:
-    from multilateral.text.precedents import Candidate, lookup_words, rank
-except ImportError:  # another engineer is writing it; fall back to plain distinct words
-    Candidate = lookup_words = rank = None  # type: ignore[assignment,misc]
+from multilateral.text.precedents import Candidate, lookup_words, rank  # noqa: E402
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -154,7 +168,8 @@ STOP_WORDS = frozenset(
 FORUMS = {"un-ga": 35, "ilo": 20, "eu": 12, "osce": 11, "oas": 11, "rcm": 11}
 KINDS = {
     "un-ga": ["resolution"],
-    "ilo": ["convention", "recommendation", "protocol"],
+    # "other" stands for an ILO recommendation: the kinds are the database's vocabulary.
+    "ilo": ["convention", "other", "protocol"],
     "eu": ["directive", "decision", "resolution"],
     "osce": ["decision", "declaration"],
     "oas": ["resolution", "declaration"],
@@ -566,6 +581,189 @@ def fts_search(db: sqlite3.Connection, q: Query) -> tuple[list[tuple[IndexEntry,
     return hits, total
 
 
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+PG_DEFAULT = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/postgres"
+)
+
+
+class Postgres:
+    """A throwaway database on the server of ``url``, migrated by the application's own
+    migrations (the generated tsvector columns and their GIN indexes included)."""
+
+    def __init__(self, url: str, workdir: str) -> None:
+        self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.name = f"bench_search_{os.getpid()}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        self.url = sa.make_url(url).set(database=self.name).render_as_string(hide_password=False)
+        from flask_migrate import upgrade
+
+        from multilateral import create_app
+
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": self.url,
+                "INDEX_DIR": os.path.join(workdir, "unused-index"),
+            }
+        )
+        with app.app_context():
+            from multilateral.extensions import db
+
+            upgrade()
+            db.engine.dispose()
+        self.engine = sa.create_engine(self.url, pool_size=2)
+        self.documents: set[int] = set()
+        self.symbols: set[str] = set()
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _copy(self, cursor, table: str, columns: str, rows) -> None:
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _parents(self, cursor, entries: list[IndexEntry]) -> None:
+        """Forums, documents and versions of ``entries`` not stored yet."""
+        forums = dict(cursor.execute("SELECT slug, id FROM forums").fetchall())
+        new_forums = sorted({e.forum for e in entries} - set(forums))
+        for slug in new_forums:
+            forums[slug] = cursor.execute(
+                "INSERT INTO forums (slug, name, has_membership_list, source) "
+                "VALUES (%s, %s, true, '') RETURNING id",
+                (slug, slug),
+            ).fetchone()[0]
+        documents, versions = {}, {}
+        for e in entries:
+            if e.document_id not in self.documents:
+                documents.setdefault(e.document_id, e)
+            versions.setdefault(e.version_id, e)
+        rows = []
+        for document_id, e in documents.items():
+            symbol = e.symbol  # the symbol of its first version, unique in the database
+            while symbol in self.symbols:
+                symbol += "*"
+            self.symbols.add(symbol)
+            self.documents.add(document_id)
+            rows.append(
+                (document_id, e.title, forums[e.forum], symbol, e.kind, e.status, "[]", NOW, NOW)
+            )
+        self._copy(
+            cursor,
+            "documents",
+            "id, title, forum_id, symbol, kind, status, tags, created_at, updated_at",
+            rows,
+        )
+        self._copy(
+            cursor,
+            "versions",
+            "id, document_id, number, label, date, source_filename, sha256, warnings, created_at",
+            (
+                (
+                    v,
+                    e.document_id,
+                    e.version_number,
+                    "",
+                    f"{e.year}-06-01",
+                    "",
+                    f"{v:064x}",
+                    "[]",
+                    NOW,
+                )
+                for v, e in versions.items()
+            ),
+        )
+
+    @staticmethod
+    def _paragraphs(entries: list[IndexEntry]):
+        position: dict[int, int] = {}
+        for e in entries:
+            at = position[e.version_id] = position.get(e.version_id, -1) + 1
+            yield (
+                e.paragraph_id, e.version_id, at, e.paragraph_kind, e.number, "", e.text,
+                f"{e.paragraph_id:x}", False, e.label, e.strength, "[]", "",
+            )  # fmt: skip
+
+    PARAGRAPH_COLUMNS = (
+        "id, version_id, position, kind, number, heading, text, lineage, bracketed, label, "
+        "strength, cues, explanation"
+    )
+
+    def load(self, entries: list[IndexEntry]) -> tuple[float, float]:
+        """COPY the corpus in; returns (seconds for the paragraphs' COPY and commit, seconds
+        for VACUUM ANALYZE)."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            self._parents(cursor, entries)
+            raw.commit()
+            started = time.perf_counter()
+            self._copy(cursor, "paragraphs", self.PARAGRAPH_COLUMNS, self._paragraphs(entries))
+            raw.commit()
+            loaded = time.perf_counter() - started
+            for table in ("paragraphs", "versions", "documents"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            raw.commit()
+        finally:
+            raw.close()
+        started = time.perf_counter()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        return loaded, time.perf_counter() - started
+
+    def add_version(self, entries: list[IndexEntry]) -> None:
+        """One transaction: the version row and its paragraphs, as an upload stores them."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            self._parents(cursor, entries)
+            cursor.executemany(
+                f"INSERT INTO paragraphs ({self.PARAGRAPH_COLUMNS}) VALUES "
+                f"({', '.join(['%s'] * 13)})",
+                list(self._paragraphs(entries)),
+            )
+            raw.commit()
+        finally:
+            raw.close()
+
+    def sizes(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return dict(
+                conn.execute(
+                    sa.text(
+                        "SELECT 'gin', sum(pg_relation_size(c.oid))::bigint FROM pg_class c "
+                        "WHERE c.relname IN ('ix_paragraphs_search_vector', "
+                        "'ix_paragraphs_exact_vector') UNION ALL "
+                        "SELECT 'columns', sum(pg_column_size(search_vector) "
+                        "+ pg_column_size(exact_vector))::bigint FROM paragraphs UNION ALL "
+                        "SELECT 'table', pg_total_relation_size('paragraphs')"
+                    )
+                ).all()
+            )
+
+    def settings(self) -> str:
+        with self.engine.connect() as conn:
+            version = conn.scalar(sa.text("SHOW server_version"))
+            shown = {
+                name: conn.scalar(sa.text(f"SHOW {name}"))
+                for name in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather")
+            }
+        return f"PostgreSQL {version}, " + ", ".join(f"{k}={v}" for k, v in shown.items())
+
+
+NOW = "2025-01-01 00:00:00"
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -604,6 +802,8 @@ def ms(seconds: float) -> str:
 
 # -- benchmark -------------------------------------------------------------------------------
 
+ENGINES = ("Whoosh", "PostgreSQL", "FTS5")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -613,7 +813,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query (median)")
     parser.add_argument("--lookups", type=int, default=50, help="pasted paragraphs looked up")
     parser.add_argument("--profile", type=int, default=0, help="cProfile the K slowest queries")
-    parser.add_argument("--keep", metavar="DIR", help="keep both indexes in DIR (new or empty)")
+    parser.add_argument("--keep", metavar="DIR", help="keep the indexes in DIR (new or empty)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=PG_DEFAULT,
+        help="a PostgreSQL server to create the benchmark's database on ('' leaves it out)",
+    )
     args = parser.parse_args()
 
     if args.keep:
@@ -627,6 +833,13 @@ def main() -> None:
             run(args, tmp)
 
 
+def source_line(cls: type) -> str:
+    source = Path(sys.modules[cls.__module__].__file__ or "")
+    digest = hashlib.sha1(source.read_bytes()).hexdigest()[:10]
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(source.stat().st_mtime))
+    return f"{source.name} (sha1 {digest}…, modified {stamp})"
+
+
 def run(args: argparse.Namespace, workdir: str) -> None:
     started = time.perf_counter()
     corpus = Corpus(args.seed)
@@ -634,16 +847,14 @@ def run(args: argparse.Namespace, workdir: str) -> None:
     words = sum(len(e.text.split()) for e in entries)
     versions = len({e.version_id for e in entries})
     documents = len({e.document_id for e in entries})
-    source = Path(sys.modules[WhooshBackend.__module__].__file__ or "")
-    digest = hashlib.sha1(source.read_bytes()).hexdigest()[:10]
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(source.stat().st_mtime))
-    print(f"backend: {source.name} (sha1 {digest}…, modified {stamp}; the tree is being edited)")
+    print(f"backends: {source_line(WhooshBackend)}, {source_line(PostgresBackend)}")
     print(
         f"corpus: {len(entries):,} paragraphs, {words:,} words "
         f"({words / len(entries):.0f} per paragraph), {versions:,} versions of "
         f"{documents:,} documents, {len(corpus.filler):,}-word filler vocabulary "
         f"(seed {args.seed}; generated in {gen_t:.1f} s)"
     )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
 
     # 1. Build ------------------------------------------------------------------------------
     whoosh_dir = os.path.join(workdir, "whoosh")  # fresh: does not exist yet
@@ -658,7 +869,7 @@ def run(args: argparse.Namespace, workdir: str) -> None:
     f_build, db = timed(fts_build, fts_path, entries)
     f_cpu = time.process_time() - cpu
     f_size = os.path.getsize(fts_path)
-    print("\nbuild (wall time; CPU time in brackets, the machine may be shared)")
+    print("\nbuild (wall time; CPU time of this process in brackets, the machine may be shared)")
     print(
         f"  Whoosh rebuild     {w_build:8.1f} s ({w_cpu:6.1f} s CPU) "
         f"{len(entries) / w_build:8,.0f} paragraphs/s  {w_size / 1e6:8.1f} MB on disk"
@@ -669,55 +880,98 @@ def run(args: argparse.Namespace, workdir: str) -> None:
         "(insert + optimize)"
     )
     print(f"  ratio Whoosh/FTS5  {w_build / f_build:8.2f}x time, {w_size / f_size:.2f}x size")
+    pg = pg_backend = None
+    if args.postgres:
+        pg = Postgres(args.postgres, workdir)
+        pg_backend = PostgresBackend(lambda: pg.engine)
+        p_build, vacuum = pg.load(entries)
+        p_rebuild, rebuilt = timed(pg_backend.rebuild, iter(()))
+        assert rebuilt == len(entries), rebuilt
+        sizes = pg.sizes()
+        print(
+            f"  PostgreSQL COPY    {p_build:8.1f} s              "
+            f"{len(entries) / p_build:8,.0f} paragraphs/s  (rows, generated tsvectors and "
+            f"both GIN indexes as the rows go in; then VACUUM ANALYZE {vacuum:.1f} s)"
+        )
+        print(
+            f"  PostgreSQL rebuild {p_rebuild:8.1f} s              "
+            f"{len(entries) / p_rebuild:8,.0f} paragraphs/s  (PostgresBackend.rebuild = "
+            "flask reindex: REINDEX CONCURRENTLY of both GIN indexes, ANALYZE)"
+        )
+        print(
+            f"  PostgreSQL sizes   GIN indexes {sizes['gin'] / 1e6:.1f} MB, tsvector columns "
+            f"{sizes['columns'] / 1e6:.1f} MB, paragraphs table with TOAST and indexes "
+            f"{sizes['table'] / 1e6:.1f} MB"
+        )
+        print(
+            f"  ratio PostgreSQL/FTS5 {p_build / f_build:5.2f}x time (COPY), "
+            f"{p_rebuild / f_build:.2f}x (rebuild); {pg.settings()}"
+        )
 
     # 2. Queries ----------------------------------------------------------------------------
+    engines = {"Whoosh": backend.search}
+    if pg_backend is not None:
+        engines["PostgreSQL"] = pg_backend.search
     queries = make_queries(random.Random(args.seed + 1), args.queries, corpus.filler)
-    refused: list[tuple[Query, str]] = []
+    refused: list[tuple[str, Query, str]] = []
     runnable = []
     for q in queries:
-        try:
-            backend.search(q.search_query())
+        ok = True
+        for name, search in engines.items():
+            try:
+                search(q.search_query())
+            except QueryError as exc:
+                refused.append((name, q, str(exc)))
+                ok = False
+        if ok:
             runnable.append(q)
-        except QueryError as exc:
-            refused.append((q, str(exc)))
     for q in runnable[:10]:  # warm-up (the loop above already ran each query once)
-        backend.search(q.search_query())
+        for search in engines.values():
+            search(q.search_query())
         fts_search(db, q)
-    w_times: list[float] = []
-    f_times: list[float] = []
-    facet_times: list[float] = []
-    totals: list[tuple[int, int]] = []
+    times: dict[str, list[float]] = {name: [] for name in (*engines, "FTS5")}
+    facet_times: dict[str, list[float]] = {name: [] for name in engines}
+    totals: list[dict[str, int]] = []
     overlap: list[float] = []
     for q in runnable:
         sq, sq_facets = q.search_query(), q.search_query(facets=True)
-        w_runs, f_runs, x_runs = [], [], []
-        for _ in range(args.repeat):  # interleaved, so both engines see the same machine
-            t, w_result = timed(backend.search, sq)
-            w_runs.append(t)
+        runs: dict[str, list[float]] = defaultdict(list)
+        facet_runs: dict[str, list[float]] = defaultdict(list)
+        answers: dict[str, int] = {}
+        for _ in range(args.repeat):  # interleaved, so the engines see the same machine
+            for name, search in engines.items():
+                t, result = timed(search, sq)
+                runs[name].append(t)
+                answers[name] = result.total
+                if name == "Whoosh":
+                    w_ids = {h.entry.paragraph_id for h in result.hits}
             t, (f_hits, f_total) = timed(fts_search, db, q)
-            f_runs.append(t)
-            t, x_result = timed(backend.search, sq_facets)
-            x_runs.append(t)
-        w_times.append(statistics.median(w_runs))
-        f_times.append(statistics.median(f_runs))
-        facet_times.append(statistics.median(x_runs))
-        assert x_result.total == w_result.total, (q.label(), x_result.total, w_result.total)
-        totals.append((w_result.total, f_total))
-        w_ids = {h.entry.paragraph_id for h in w_result.hits}
+            runs["FTS5"].append(t)
+            answers["FTS5"] = f_total
+            for name, search in engines.items():
+                t, x_result = timed(search, sq_facets)
+                facet_runs[name].append(t)
+                assert x_result.total == answers[name], (name, q.label())
+        for name in times:
+            times[name].append(statistics.median(runs[name]))
+        for name in facet_times:
+            facet_times[name].append(statistics.median(facet_runs[name]))
+        totals.append(answers)
         f_ids = {e.paragraph_id for e, _ in f_hits}
         if w_ids or f_ids:
             overlap.append(len(w_ids & f_ids) / max(len(w_ids), len(f_ids)))
 
     print(
-        f"\nqueries: {len(runnable)} run, {len(refused)} refused by Whoosh; top 10 + snippet "
-        f"+ total count; median of {args.repeat} runs per query, times in ms"
+        f"\nqueries: {len(runnable)} run by every engine ({len(refused)} refusals); top 10 + "
+        f"snippet + total count; median of {args.repeat} runs per query, times in ms"
     )
-    for q, message in refused[:5]:
-        print(f"  refused: {q.label()!r}: {message}")
-    header = (
-        f"  {'class':<9}{'n':>4} {'Whoosh p50':>10} {'p95':>9} {'FTS5 p50':>9} {'p95':>9}"
-        f" {'ratio p50':>9} {'p95':>7}"
+    for name, q, message in refused[:6]:
+        print(f"  refused by {name}: {q.label()!r}: {message}")
+    names = list(times)
+    header = f"  {'class':<9}{'n':>4}" + "".join(
+        f" {name[:10] + ' p50':>14} {'p95':>9}" for name in names
     )
+    header += "".join(f" {name[:6] + '/FTS5 p50':>15} {'p95':>6}" for name in engines)
     print(header)
     by_class: dict[str, list[int]] = defaultdict(list)
     for i, q in enumerate(runnable):
@@ -726,38 +980,48 @@ def run(args: argparse.Namespace, workdir: str) -> None:
         idx = by_class[cls] if cls != "all" else list(range(len(runnable)))
         if not idx:
             continue
-        w = [w_times[i] for i in idx]
-        f = [f_times[i] for i in idx]
+        line = f"  {cls:<9}{len(idx):>4}"
+        for name in names:
+            values = [times[name][i] for i in idx]
+            line += f" {ms(pct(values, 50)):>14} {ms(pct(values, 95))}"
+        f = [times["FTS5"][i] for i in idx]
+        for name in engines:
+            values = [times[name][i] for i in idx]
+            line += f" {pct(values, 50) / pct(f, 50):14.1f}x {pct(values, 95) / pct(f, 95):5.1f}x"
+        print(line)
+    for name in engines:
+        values = facet_times[name]
         print(
-            f"  {cls:<9}{len(idx):>4} {ms(pct(w, 50)):>10} {ms(pct(w, 95))} {ms(pct(f, 50))}"
-            f" {ms(pct(f, 95))} {pct(w, 50) / pct(f, 50):8.1f}x {pct(w, 95) / pct(f, 95):6.1f}x"
+            f"  {name} with facets=True (5 facets counted over all matches; FTS5 computes "
+            f"none here): p50 {pct(values, 50) * 1000:.2f} ms, p95 {pct(values, 95) * 1000:.2f}"
+            f" ms = {pct(values, 50) / pct(times['FTS5'], 50):.1f}x / "
+            f"{pct(values, 95) / pct(times['FTS5'], 95):.1f}x FTS5 without facets"
         )
+    for a, b in (("Whoosh", "FTS5"), ("PostgreSQL", "FTS5"), ("PostgreSQL", "Whoosh")):
+        if a not in times:
+            continue
+        agree = sum(1 for t in totals if t[a] == t[b])
+        print(f"  totals of {a} and {b} agree on {agree} of {len(totals)} queries")
+        shown = 0
+        for q, t in zip(runnable, totals, strict=True):
+            if t[a] != t[b] and shown < 4:
+                print(f"    differ: {q.label()!r}: {a} {t[a]:,}, {b} {t[b]:,}")
+                shown += 1
     print(
-        f"  Whoosh with facets=True (5 facets counted over all matches; FTS5 computes none "
-        f"here): p50 {pct(facet_times, 50) * 1000:.2f} ms, p95 {pct(facet_times, 95) * 1000:.2f}"
-        f" ms = {pct(facet_times, 50) / pct(f_times, 50):.1f}x / "
-        f"{pct(facet_times, 95) / pct(f_times, 95):.1f}x FTS5 without facets"
+        f"  mean top-10 overlap Whoosh/FTS5 {statistics.mean(overlap) * 100:.0f}% "
+        "(ties and bm25 variants)"
     )
-    agree = sum(1 for w, f in totals if w == f)
-    print(
-        f"  totals agree on {agree} of {len(totals)} queries; "
-        f"mean top-10 overlap {statistics.mean(overlap) * 100:.0f}% (ties and bm25 variants)"
-    )
-    shown = 0
-    for q, (w, f) in zip(runnable, totals, strict=True):
-        if w != f and shown < 6:
-            print(f"    differ: {q.label()!r}: Whoosh {w:,}, FTS5 {f:,}")
-            shown += 1
-    slowest = sorted(range(len(runnable)), key=lambda i: -w_times[i])[:8]
-    print("  slowest Whoosh queries (ms: Whoosh / FTS5, total matches):")
-    for i in slowest:
-        print(
-            f"    {w_times[i] * 1000:8.1f} / {f_times[i] * 1000:6.1f}  {totals[i][0]:>8,}  "
-            f"{runnable[i].cls:<8} {runnable[i].label()}"
-        )
+    for name in engines:
+        slowest = sorted(range(len(runnable)), key=lambda i: -times[name][i])[:6]
+        print(f"  slowest {name} queries (ms: {name} / FTS5, total matches):")
+        for i in slowest:
+            print(
+                f"    {times[name][i] * 1000:8.1f} / {times['FTS5'][i] * 1000:6.1f}  "
+                f"{totals[i][name]:>8,}  {runnable[i].cls:<8} {runnable[i].label()}"
+            )
 
     # 3. Precedent look-up (on the index as built) -------------------------------------------
-    lookup(args, corpus, entries, backend, db)
+    lookup(args, corpus, entries, {"Whoosh": backend, "PostgreSQL": pg_backend}, db)
 
     # 4. Adding a version -------------------------------------------------------------------
     doc = corpus.document()
@@ -779,85 +1043,105 @@ def run(args: argparse.Namespace, workdir: str) -> None:
                 rows,
             )
 
+    pending_pg = iter(new_versions)
+    pg_adds: list[float] = []
+
+    def add_pg() -> None:
+        t, _ = timed(pg.add_version, next(pending_pg))
+        pg_adds.append(t)
+
     w_add = median_time(add_whoosh, 5)
     f_add = median_time(add_fts, 5)
     print("\nadd one 100-paragraph version to the built index (median of 5, each a new version)")
-    print(f"  Whoosh batch(timeout=10).add + commit {w_add * 1000:9.1f} ms")
-    print(f"  FTS5 100 inserts + commit             {f_add * 1000:9.1f} ms")
-    print(f"  ratio Whoosh/FTS5                     {w_add / f_add:9.1f}x")
-    search_after = [timed(backend.search, q.search_query())[0] for q in runnable[:50]]
-    print(
-        f"  Whoosh p50 of the first 50 queries after the 5 adds "
-        f"({len(list(Path(whoosh_dir).glob('*.seg')))} segments): "
-        f"{pct(search_after, 50) * 1000:.2f} ms (before: "
-        f"{pct(w_times[:50], 50) * 1000:.2f} ms)"
-    )
+    print(f"  Whoosh batch(timeout=10).add + commit       {w_add * 1000:9.1f} ms")
+    if pg is not None:
+        p_add = median_time(add_pg, 5)
+        print(
+            f"  PostgreSQL version + 100 paragraphs, commit {p_add * 1000:9.1f} ms "
+            f"(slowest {max(pg_adds) * 1000:.1f} ms: the GIN pending list is merged now and then)"
+        )
+    print(f"  FTS5 100 inserts + commit                   {f_add * 1000:9.1f} ms")
+    print(f"  ratio Whoosh/FTS5                           {w_add / f_add:9.1f}x")
+    if pg is not None:
+        print(f"  ratio PostgreSQL/FTS5                       {p_add / f_add:9.1f}x")
+    for name, search in engines.items():
+        after = [timed(search, q.search_query())[0] for q in runnable[:50]]
+        extra = (
+            f" ({len(list(Path(whoosh_dir).glob('*.seg')))} segments)" if name == "Whoosh" else ""
+        )
+        print(
+            f"  {name} p50 of the first 50 queries after the 5 adds{extra}: "
+            f"{pct(after, 50) * 1000:.2f} ms (before: {pct(times[name][:50], 50) * 1000:.2f} ms)"
+        )
 
     if args.profile:
-        profile(args.profile, runnable, w_times, backend)
+        profile(args.profile, runnable, times["Whoosh"], backend)
     db.close()
+    if pg is not None and not args.keep:
+        pg.drop()
+    elif pg is not None:
+        print(f"\nPostgreSQL database kept: {pg.url}")
     print(f"\ntotal benchmark time {time.perf_counter() - started:.0f} s")
 
 
-def lookup(args, corpus: Corpus, entries: list[IndexEntry], backend, db) -> None:
+def lookup(args, corpus: Corpus, entries: list[IndexEntry], backends: dict, db) -> None:
     rng = random.Random(args.seed + 2)
     sources = rng.sample([e for e in entries if len(e.text.split()) >= 25], args.lookups)
     pasted = [corpus.reword(e.text, rng.randint(2, 5)) for e in sources]
     same_text = defaultdict(set)
     for e in entries:
         same_text[e.text].add(e.paragraph_id)
-    totals, cand_times, rank_times, fts_times = [], [], [], []
-    in_pool = first = first_same_text = fts_in_pool = 0
+    n = len(sources)
+    print(f"\nprecedent look-up, {n} pasted paragraphs (corpus paragraphs, 2–5 words changed)")
+    print("  lookup_words → candidates(limit=200) → rank(idf=word_weight())")
+    fts_times: list[float] = []
+    fts_in_pool = 0
+    for text in pasted:
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in lookup_words(text))
+        t, rows = timed(lambda m=match: db.execute(FTS_POOL, (m,)).fetchall())
+        fts_times.append(t)
     for source, text in zip(sources, pasted, strict=True):
-        start = time.perf_counter()
-        if lookup_words is not None:
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in lookup_words(text))
+        rows = db.execute(FTS_POOL, (match,)).fetchall()
+        fts_in_pool += any(r[0] == source.paragraph_id for r in rows)
+    for name, backend in backends.items():
+        if backend is None:
+            continue
+        warm, _ = timed(backend.word_weight)  # the first call reads the word statistics
+        totals, cand_times, rank_times = [], [], []
+        in_pool = first = first_same_text = 0
+        for source, text in zip(sources, pasted, strict=True):
+            start = time.perf_counter()
             words = lookup_words(text)
-        else:
-            words = list(dict.fromkeys(w.lower() for w in text.split()))
-        pool = backend.candidates(words, limit=200)
-        mid = time.perf_counter()
-        if rank is not None:
+            pool = backend.candidates(words, limit=200)
+            mid = time.perf_counter()
             idf = backend.word_weight()
             cands = [Candidate(e.paragraph_id, e.text, e.status == "adopted") for e, _ in pool]
             ranked = [p.key for p in rank(text, cands, idf=idf)]
-        else:
-            ranked = [e.paragraph_id for e, _ in pool]
-        end = time.perf_counter()
-        totals.append(end - start)
-        cand_times.append(mid - start)
-        rank_times.append(end - mid)
-        in_pool += any(e.paragraph_id == source.paragraph_id for e, _ in pool)
-        first += bool(ranked) and ranked[0] == source.paragraph_id
-        first_same_text += bool(ranked) and ranked[0] in same_text[source.text]
-        # Baseline for the candidate pool: FTS5 OR of the same words, top 200 by bm25.
-        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
-        t, rows = timed(lambda m=match: db.execute(FTS_POOL, (m,)).fetchall())
-        fts_times.append(t)
-        fts_in_pool += any(r[0] == source.paragraph_id for r in rows)
-    n = len(sources)
-    how = (
-        "lookup_words → candidates(limit=200) → rank(idf=word_weight())"
-        if rank is not None
-        else "distinct lowercase words → candidates(limit=200) (multilateral.text.precedents "
-        "not importable: no rank step)"
-    )
-    print(f"\nprecedent look-up, {n} pasted paragraphs (corpus paragraphs, 2–5 words changed)")
-    print(f"  {how}")
-    print(
-        f"  whole look-up   p50 {ms(pct(totals, 50))} ms  p95 {ms(pct(totals, 95))} ms  "
-        f"(candidates p50 {pct(cand_times, 50) * 1000:.2f} / p95 "
-        f"{pct(cand_times, 95) * 1000:.2f} ms, rank p50 {pct(rank_times, 50) * 1000:.2f} / "
-        f"p95 {pct(rank_times, 95) * 1000:.2f} ms)"
-    )
+            end = time.perf_counter()
+            totals.append(end - start)
+            cand_times.append(mid - start)
+            rank_times.append(end - mid)
+            in_pool += any(e.paragraph_id == source.paragraph_id for e, _ in pool)
+            first += bool(ranked) and ranked[0] == source.paragraph_id
+            first_same_text += bool(ranked) and ranked[0] in same_text[source.text]
+        print(
+            f"  {name:<10} whole look-up p50 {ms(pct(totals, 50))} ms  p95 "
+            f"{ms(pct(totals, 95))} ms  (candidates p50 {pct(cand_times, 50) * 1000:.2f} / p95 "
+            f"{pct(cand_times, 95) * 1000:.2f} ms, rank p50 {pct(rank_times, 50) * 1000:.2f} / "
+            f"p95 {pct(rank_times, 95) * 1000:.2f} ms; word statistics read first in "
+            f"{warm * 1000:.0f} ms)"
+        )
+        print(
+            f"  {'':<10} candidates / FTS5's pool "
+            f"{pct(cand_times, 50) / pct(fts_times, 50):.1f}x"
+            f" p50; source paragraph in the pool {in_pool}/{n}, ranked first {first}/{n} (the "
+            f"source itself), {first_same_text}/{n} (the source or a copy with the same text)"
+        )
     print(
         f"  FTS5 OR of the same words, top 200 by bm25 (pool only): p50 "
-        f"{pct(fts_times, 50) * 1000:.2f} ms, p95 {pct(fts_times, 95) * 1000:.2f} ms; "
-        f"ratio Whoosh candidates/FTS5 {pct(cand_times, 50) / pct(fts_times, 50):.1f}x p50"
-    )
-    print(
-        f"  source paragraph in the pool: Whoosh {in_pool}/{n}, FTS5 {fts_in_pool}/{n}; "
-        f"ranked first: {first}/{n} (the source itself), {first_same_text}/{n} (the source "
-        f"or a copy with the same text in another version)"
+        f"{pct(fts_times, 50) * 1000:.2f} ms, p95 {pct(fts_times, 95) * 1000:.2f} ms; source "
+        f"paragraph in the pool {fts_in_pool}/{n}"
     )
 
 
