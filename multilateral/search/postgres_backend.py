@@ -101,7 +101,6 @@ CANDIDATE_WORDS = 12
 CANDIDATE_ROWS = 25
 #: Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: text A, heading and number B.
 _WEIGHTS = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::real[]")
-_EVEN = sa.literal_column("'{1, 1, 1, 1}'::real[]")
 #: ts_rank_cd normalisation 1: the rank divided by 1 + log(number of words).
 _NORMALISATION = 1
 #: The GIN indexes of the migration.
@@ -186,12 +185,14 @@ class _Ask:
 
 @dataclass(frozen=True, slots=True)
 class _Leaf:
-    """A tsquery on one column: ``match`` for ``@@``, ``rank`` (None when negated) for
-    ranking and marks."""
+    """A tsquery on one column: ``match`` for ``@@``; ``rank``, what ranks it on
+    ``search_vector``; ``mark``, what ``ts_headline`` marks (stemmed words only: phrases
+    and prefixes are marked as written). Both None when negated."""
 
     column: str
     match: str
     rank: str | None
+    mark: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +219,12 @@ class _Plan:
 
     where: Any
     tables: set[str]
-    #: column → tsquery text of the query's positive part (ranking, ts_headline).
-    rank: dict[str, str]
+    #: tsquery text of the query's positive part on search_vector (ranking) …
+    rank: str | None = None
+    #: … and of its stemmed words (ts_headline).
+    mark: str | None = None
+    #: Phrases of stop words only ("of the"): ranked on exact_vector when nothing else ranks.
+    exact_rank: list[str] = field(default_factory=list)
     runs: list[tuple[str, ...]] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
 
@@ -300,7 +305,8 @@ def _pending(q: query.Query) -> Any:
         if q.slop > 1:
             words = [m.group(0) for m in WORDS.finditer(q.text)]
             return ("near", [_Ask("near", w) for w in words], q.slop)
-        return _Ask("phrase", q.text)
+        # Matched word for word on exact_vector, ranked by its stems on search_vector.
+        return ("exact", _Ask("phrase", q.text), _Ask("near", q.text))
     if isinstance(q, query.Term):
         # One-letter words are not searched (as in the Whoosh backend): "a", "b)".
         if not any(len(m.group(0)) > 1 for m in WORDS.finditer(q.text)):
@@ -323,6 +329,8 @@ def _asks(node: Any) -> Iterator[_Ask]:
     elif isinstance(node, tuple):
         if node[0] == "not":
             yield from _asks(node[1])
+        elif node[0] == "exact":
+            yield from node[1:]
         else:
             for child in node[1]:
                 yield from _asks(child)
@@ -345,8 +353,9 @@ def _merge(op: str, children: list[Any]) -> Any:
             continue
         # A negated leaf has no rank: the others rank (NOT branches are left out).
         ranks = [f"({leaf.rank})" for leaf in leaves if leaf.rank]
+        marks = [f"({leaf.mark})" for leaf in leaves if leaf.mark]
         match = joiner.join(f"({leaf.match})" for leaf in leaves)
-        merged.append(_Leaf(column, match, joiner.join(ranks) or None))
+        merged.append(_Leaf(column, match, joiner.join(ranks) or None, joiner.join(marks) or None))
     merged += others
     return merged[0] if len(merged) == 1 else _Bool(op, tuple(merged))
 
@@ -377,12 +386,13 @@ def _near(parts: list[str], slop: int) -> str | None:
     return " & ".join(pairs)
 
 
-def _positive(node: Any, column: str) -> str | None:
-    """The positive part of ``node`` on ``column`` as tsquery text (NOT branches left out)."""
+def _positive(node: Any, attribute: str) -> str | None:
+    """The positive part of ``node`` as tsquery text on search_vector (NOT branches left
+    out): of its leaves' ``rank`` or ``mark``."""
     if isinstance(node, _Leaf):
-        return node.rank if node.column == column else None
+        return getattr(node, attribute)
     if isinstance(node, _Bool):
-        parts = [p for child in node.children if (p := _positive(child, column))]
+        parts = [p for child in node.children if (p := _positive(child, attribute))]
         if not parts:
             return None
         joiner = " & " if node.op == "and" else " | "
@@ -876,7 +886,7 @@ class PostgresBackend:
         matched = (
             sa.select(
                 _P.c.id.label("id"),
-                self._score(plan.rank).label("score"),
+                self._score(plan).label("score"),
                 _P.c.version_id.label("version_id"),
                 _P.c.label.label("label"),
             )
@@ -893,11 +903,11 @@ class PostgresBackend:
             .cte("page")
         )
         headline: Any = sa.null()
-        if "search" in plan.rank:
+        if plan.mark:
             headline = sa.func.ts_headline(
                 sa.literal_column("'english'::regconfig"),
                 sa.func.translate(_P.c.text, _START + _STOP, "  "),
-                _tsquery(plan.rank["search"]),
+                _tsquery(plan.mark),
                 _HEADLINE_OPTIONS,
             )
         hits = _row(
@@ -957,7 +967,7 @@ class PostgresBackend:
     def _plan(self, conn: Connection, parsed: query.Query, request: SearchQuery) -> _Plan:
         pending = _pending(parsed)
         analysed = self._analyse(conn, list(_asks(pending)))
-        plan = _Plan(where=None, tables=set(), rank={})
+        plan = _Plan(where=None, tables=set())
         node = self._compile(conn, pending, analysed, plan)
         filters: list[Any] = []
         for name, value in (
@@ -983,10 +993,8 @@ class PostgresBackend:
         parts = [node] if node is not None else []
         tree = _Bool("and", (*parts, *filters)) if filters else node
         plan.where = _where(tree, plan.tables)
-        for column in _COLUMNS:
-            positive = _positive(node, column) if node is not None else None
-            if positive:
-                plan.rank[column] = positive
+        plan.rank = _positive(node, "rank")
+        plan.mark = _positive(node, "mark")
         return plan
 
     def _analyse(self, conn: Connection, asks: list[_Ask]) -> dict[_Ask, str]:
@@ -1027,29 +1035,39 @@ class PostgresBackend:
             if child is None:
                 return None
             if isinstance(child, _Leaf):
-                return _Leaf(child.column, f"!({child.match})", None)
+                return _Leaf(child.column, f"!({child.match})", None, None)
             return _Not(child)
+        if node[0] == "exact":
+            _, phrase, stems = node
+            return self._leaf(conn, phrase, analysed[phrase], plan, rank=analysed[stems] or None)
         if node[0] == "near":
             _, asks, slop = node
             chain = _near([analysed[a] for a in asks], slop)
             if chain is None:
                 return None
-            return _Leaf("search", _weighted(chain, ":A"), chain)
+            return _Leaf("search", _weighted(chain, ":A"), chain, chain)
         children = [c for c in (self._compile(conn, n, analysed, plan) for n in node[1]) if c]
         if not children:
             return None
         return children[0] if len(children) == 1 else _merge(node[0], children)
 
-    def _leaf(self, conn: Connection, ask: _Ask, tsquery: str, plan: _Plan) -> _Leaf | None:
+    def _leaf(
+        self, conn: Connection, ask: _Ask, tsquery: str, plan: _Plan, rank: str | None = None
+    ) -> _Leaf | None:
+        """A leaf for an analysed ask. Every leaf ranks on search_vector, so that ranking
+        reads no exact_vector: PostgreSQL keeps the larger of the two out of line (TOAST)
+        more often, and a phrase's re-check has read it once already."""
         if not tsquery:  # stop words only
             return None
         if ask.kind == "word":
-            return _Leaf("search", _weighted(tsquery, ":A"), tsquery)
+            return _Leaf("search", _weighted(tsquery, ":A"), tsquery, tsquery)
         if ask.kind == "phrase":
             words = tuple(m.group(0).lower() for m in WORDS.finditer(ask.text))
             if words:
                 plan.runs.append(words)
-            return _Leaf("exact", tsquery, tsquery)
+            if rank is None:
+                plan.exact_rank.append(tsquery)
+            return _Leaf("exact", tsquery, rank)
         # A prefix: each of its words (one, unless it holds a hyphen) stands for at most
         # MAX_EXPANSION words of the vocabulary.
         vocabulary = self._vocabulary.current(conn)
@@ -1057,22 +1075,16 @@ class PostgresBackend:
             check_expansion(f"{ask.text}*", vocabulary.starting(lexeme))
         plan.prefixes.append(ask.text.lower())
         prefixed = _weighted(tsquery, ":*")
+        # Ranked by the stems it starts ("traffick*": traffick, traffick-rel …).
         return _Leaf("exact", prefixed, prefixed)
 
-    def _score(self, rank: dict[str, str]) -> Any:
-        parts = []
-        if "search" in rank:
-            parts.append(
-                sa.func.ts_rank_cd(_WEIGHTS, _SEARCH, _tsquery(rank["search"]), _NORMALISATION)
-            )
-        if "exact" in rank:
-            parts.append(sa.func.ts_rank_cd(_EVEN, _EXACT, _tsquery(rank["exact"]), _NORMALISATION))
-        if not parts:
-            return sa.literal(0.0, sa.Float)
-        score = parts[0]
-        for part in parts[1:]:
-            score = score + part
-        return score
+    def _score(self, plan: _Plan) -> Any:
+        if plan.rank:
+            return sa.func.ts_rank_cd(_WEIGHTS, _SEARCH, _tsquery(plan.rank), _NORMALISATION)
+        if plan.exact_rank:
+            exact = " | ".join(f"({q})" for q in plan.exact_rank)
+            return sa.func.ts_rank_cd(_EXACT, _tsquery(exact), _NORMALISATION)
+        return sa.literal(0.0, sa.Float)
 
 
 _COLUMNS_PRESENT = (
