@@ -21,8 +21,9 @@ words, phrases and prefixes are analysed by PostgreSQL with the columns' own
 configurations (``plainto_tsquery`` / ``phraseto_tsquery``, results kept per process), so
 a query word is cut and stemmed exactly as the stored text was; the boolean tree becomes
 one ``@@`` per column where its shape allows, and the fields become plain comparisons.
-Hits are ranked by ``ts_rank_cd`` (the text counts 1, a heading or number 0.4; divided by
-``1 + log(length)``), ties by paragraph id. One statement answers a search (one round trip,
+Hits are ranked by ``ts_rank_cd`` on ``search_vector`` (the text counts 1, a heading or
+number 0.4; divided by ``1 + log(length)``), phrases and prefixes by their stems, ties by
+paragraph id. One statement answers a search (one round trip,
 one snapshot): the page's hits with their ``ts_headline``, and the total, or the facets and
 the total from one ``GROUP BY GROUPING SETS`` over the matches. Snippets are cut by
 :mod:`multilateral.search.snippets`, like the Whoosh backend's: stemmed words marked where
