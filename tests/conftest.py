@@ -228,10 +228,30 @@ def login(client: FlaskClient, role: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
+def _whole_file(file, buffer_size: int = 8192) -> list[bytes]:
+    """A ``wsgi.file_wrapper`` that reads the file at once and closes it.
+
+    Werkzeug's development server never closes a response's file when the browser drops the
+    connection mid-send (a page navigating away while the favicon is in flight): the open file
+    is then reported as a ResourceWarning in whichever test runs next. Static files are small,
+    so the live server reads them whole; gunicorn, which production uses, is not concerned.
+    """
+    with file:
+        return [file.read()]
+
+
+def _files_read_whole(app: Flask):
+    def serve(environ, start_response):
+        environ["wsgi.file_wrapper"] = _whole_file
+        return app(environ, start_response)
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The app served over real HTTP in a thread (browser tests, racing clients)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _files_read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
