@@ -72,7 +72,6 @@ from bench_import import median_time  # noqa: E402  (the house timing helper)
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from multilateral.search.gateway import IndexEntry, QueryError, SearchQuery  # noqa: E402
-from multilateral.search.postgres_backend import PostgresBackend  # noqa: E402
 from multilateral.search.whoosh_backend import WhooshBackend  # noqa: E402
 from multilateral.text.precedents import Candidate, lookup_words, rank  # noqa: E402
 
@@ -790,6 +789,11 @@ def dir_size(path: str) -> int:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
+def loadavg() -> str:
+    """The machine's 1-, 5- and 15-minute load averages (other processes share the CPUs)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def timed(fn: Callable, *args):
     start = time.perf_counter()
     out = fn(*args)
@@ -847,14 +851,16 @@ def run(args: argparse.Namespace, workdir: str) -> None:
     words = sum(len(e.text.split()) for e in entries)
     versions = len({e.version_id for e in entries})
     documents = len({e.document_id for e in entries})
-    print(f"backends: {source_line(WhooshBackend)}, {source_line(PostgresBackend)}")
+    # PostgresBackend is imported when its part of the run starts (after the Whoosh build,
+    # which takes most of an hour at 200,000 paragraphs): its source line is printed then.
+    print(f"backends: {source_line(WhooshBackend)}")
     print(
         f"corpus: {len(entries):,} paragraphs, {words:,} words "
         f"({words / len(entries):.0f} per paragraph), {versions:,} versions of "
         f"{documents:,} documents, {len(corpus.filler):,}-word filler vocabulary "
         f"(seed {args.seed}; generated in {gen_t:.1f} s)"
     )
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+    print(f"machine: {os.cpu_count()} CPUs, load average {loadavg()} at start")
 
     # 1. Build ------------------------------------------------------------------------------
     whoosh_dir = os.path.join(workdir, "whoosh")  # fresh: does not exist yet
@@ -883,6 +889,9 @@ def run(args: argparse.Namespace, workdir: str) -> None:
     pg = pg_backend = None
     if args.postgres:
         pg = Postgres(args.postgres, workdir)
+        from multilateral.search.postgres_backend import PostgresBackend
+
+        print(f"  PostgreSQL backend {source_line(PostgresBackend)}; load average {loadavg()}")
         pg_backend = PostgresBackend(lambda: pg.engine)
         p_build, vacuum = pg.load(entries)
         p_rebuild, rebuilt = timed(pg_backend.rebuild, iter(()))
@@ -963,7 +972,8 @@ def run(args: argparse.Namespace, workdir: str) -> None:
 
     print(
         f"\nqueries: {len(runnable)} run by every engine ({len(refused)} refusals); top 10 + "
-        f"snippet + total count; median of {args.repeat} runs per query, times in ms"
+        f"snippet + total count; median of {args.repeat} runs per query, times in ms; load "
+        f"average {loadavg()} at the end of the queries"
     )
     for name, q, message in refused[:6]:
         print(f"  refused by {name}: {q.label()!r}: {message}")
@@ -1081,7 +1091,7 @@ def run(args: argparse.Namespace, workdir: str) -> None:
         pg.drop()
     elif pg is not None:
         print(f"\nPostgreSQL database kept: {pg.url}")
-    print(f"\ntotal benchmark time {time.perf_counter() - started:.0f} s")
+    print(f"\ntotal benchmark time {time.perf_counter() - started:.0f} s, load average {loadavg()}")
 
 
 def lookup(args, corpus: Corpus, entries: list[IndexEntry], backends: dict, db) -> None:
