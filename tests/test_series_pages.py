@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from multilateral.extensions import db
-from multilateral.models import Series, SeriesText, Treaty
+from multilateral.models import AuditEntry, Series, SeriesText, TextEvent, Treaty
 from multilateral.services.treaties import ratification_status
 from tests.conftest import csrf_token, login
 from tests.test_series import HYPOTHETICAL_DRAFT, TITLE, _document
@@ -230,3 +230,72 @@ def test_viewers_cannot_post_the_forms(app: Flask, client: FlaskClient) -> None:
     for target in ("/series/new", f"{path}/edit", f"{path}/texts/new", f"{path}/next-draft"):
         response = client.post(target, data={"csrf_token": token})
         assert response.status_code == 403, target
+
+
+def test_a_negotiator_records_how_states_voted(app: Flask, client: FlaskClient, auth: Any) -> None:
+    document_id = _document(client, auth, "Hypothetical vote", HYPOTHETICAL_DRAFT)
+    login(client, "negotiator")
+    created = _form(
+        client,
+        "/series/new",
+        {"title": "Hypothetical vote", "forum": "un-ga", "periodicity": "annual"},
+    )
+    path = created.location
+    series_id = int(path.rsplit("/", 1)[1])
+    assert (
+        _form(client, f"{path}/texts/new", {"version_ref": f"{document_id}:1"}).status_code == 302
+    )
+    with app.app_context():
+        text_id = db.session.scalar(db.select(SeriesText.id).filter_by(series_id=series_id))
+    text_path = f"{path}/texts/{text_id}"
+    adopted = _form(
+        client,
+        f"{text_path}/events/new",
+        {"kind": "adopted", "date": "2025-12-15", "meeting": "Hypothetical meeting",
+         "method": "recorded-vote", "yes": "2", "no": "1", "abstain": "0"},
+    )  # fmt: skip
+    assert adopted.status_code == 302, adopted.get_data(as_text=True)[:500]
+    with app.app_context():
+        event_id = db.session.scalar(db.select(TextEvent.id).filter_by(text_id=text_id))
+    votes_path = f"{text_path}/events/{event_id}/votes"
+    assert f'href="{votes_path}">Record how states voted</a>' in _page(client, path)
+    form = _page(client, votes_path)
+    assert "In favour (the vote counted 2)" in _words(form)
+
+    saved = _form(client, votes_path, {"yes": "Chile\nMEX", "no": "Türkiye", "abstain": ""})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    words = _words(_page(client, path))
+    assert "In favour: Chile, Mexico" in words and "Against: Türkiye" in words
+    assert "Chile\nMexico" in _page(client, votes_path)  # the form shows what is on record
+
+    # Refused with a readable message, and nothing changes: more "no" than counted, a state
+    # named twice, a name that is no state.
+    for data, message in (
+        (
+            {"yes": "Chile", "no": "Türkiye\nMexico"},
+            "2 states are recorded as against, but the vote counted 1.",
+        ),
+        ({"yes": "Chile", "no": "CHL"}, "Chile is named twice"),
+        ({"yes": "Atlantis"}, "Atlantis"),
+    ):
+        refused = _form(client, votes_path, data)
+        assert refused.status_code in (400, 409), data
+        assert message in refused.get_data(as_text=True), data
+    assert "In favour: Chile, Mexico" in _words(_page(client, path))
+    with app.app_context():
+        assert db.session.scalar(
+            db.select(db.func.count(AuditEntry.id)).filter_by(entity="state_votes")
+        ) == 3  # fmt: skip
+
+    # Only a recorded vote has votes by state; viewers read.
+    without = _form(
+        client, f"{text_path}/events/new", {"kind": "introduced", "symbol": "A/C.3/80/L.99"}
+    )
+    assert without.status_code == 302
+    with app.app_context():
+        other = db.session.scalar(
+            db.select(TextEvent.id).filter_by(text_id=text_id, kind="introduced")
+        )
+    assert client.get(f"{text_path}/events/{other}/votes").status_code == 409
+    login(client, "viewer")
+    assert client.get(votes_path).status_code == 403

@@ -574,14 +574,23 @@ def record_sponsors(text: SeriesText, entries: Sequence[SponsorEntry]) -> list[S
     return rows
 
 
-def record_votes(event: TextEvent, votes: Sequence[tuple[str, str]]) -> list[StateVote]:
-    """Set how states voted in the recorded vote ``event``: (state, vote) pairs replace what
-    was recorded. A state left out is not known, never "absent". Refused (409): an event
-    that is no recorded vote, more votes of a kind than the count says."""
+_VOTE_WORDS = {"yes": "in favour", "no": "against", "abstain": "abstaining"}
+
+
+def require_recorded_vote(event: TextEvent) -> None:
+    """Refuse (409) an event that is no adoption by recorded vote: only such a vote has votes
+    by state."""
     if event.kind != "adopted" or event.method != "recorded-vote":
         raise ServiceError(
             409, "not-a-recorded-vote", "Votes by state belong to an adoption by recorded vote."
         )
+
+
+def record_votes(event: TextEvent, votes: Sequence[tuple[str, str]]) -> list[StateVote]:
+    """Set how states voted in the recorded vote ``event``: (state, vote) pairs replace what
+    was recorded. A state left out is not known, never "absent". Refused (409): an event
+    that is no recorded vote, more votes of a kind than the count says."""
+    require_recorded_vote(event)
     states = _resolve_all([name for name, _ in votes], field_name="votes")
     choices = [_one_of("vote", v, VOTE_CHOICES, code="bad-vote") for _, v in votes]
     limits = {"yes": event.yes_count, "no": event.no_count, "abstain": event.abstain_count}
@@ -591,7 +600,8 @@ def record_votes(event: TextEvent, votes: Sequence[tuple[str, str]]) -> list[Sta
             raise ServiceError(
                 409,
                 "votes-exceed-count",
-                f"{given} states are recorded as {choice!r}, but the vote counted {limit}.",
+                f"{given} states are recorded as {_VOTE_WORDS[choice]}, but the vote counted "
+                f"{limit}.",
             )
     wanted = {s.id: c for s, c in zip(states, choices, strict=True)}
     for vote in list(event.votes):

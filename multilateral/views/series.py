@@ -20,6 +20,7 @@ from multilateral.models import (
     SPONSOR_JOINED,
     SPONSOR_ROLES,
     TEXT_STAGES,
+    VOTE_CHOICES,
     Series,
     SeriesText,
     TextEvent,
@@ -508,6 +509,48 @@ def record_event_page(series_id: int, text_id: int) -> Any:
         error=error,
         kinds=EVENT_KINDS,
         methods=ADOPTION_METHODS,
+    ), status
+
+
+@bp.route(
+    "/series/<int:series_id>/texts/<int:text_id>/events/<int:event_id>/votes",
+    methods=["GET", "POST"],
+)
+@require_role("negotiator")
+def record_votes_page(series_id: int, text_id: int, event_id: int) -> Any:
+    """How each state voted in a recorded vote: one list of states per way of voting, which
+    replaces what was on record (a state in no list is not known)."""
+    series = series_service.get_series(series_id)
+    text = series_service.get_text(series, text_id)
+    event = series_service.get_event(text, event_id)
+    series_service.require_recorded_vote(event)
+    if request.method == "POST":
+        values = {choice: request.form.get(choice, "") for choice in VOTE_CHOICES}
+    else:
+        values = {
+            choice: "\n".join(v.state.name for v in event.votes if v.vote == choice)
+            for choice in VOTE_CHOICES
+        }
+    error, status = None, 200
+    if request.method == "POST":
+        pairs = [(name, choice) for choice in VOTE_CHOICES for name in _names(values, choice)]
+        try:
+            votes = series_service.record_votes(event, pairs)
+        except ServiceError as exc:
+            db.session.rollback()
+            error, status = exc.message, exc.status
+        else:
+            db.session.commit()
+            flash(f"Recorded how {len(votes)} states voted on {text.name}.", "success")
+            return redirect(url_for("series.series_page", series_id=series.id))
+    return render_template(
+        "series/votes.html",
+        series=series,
+        text=text,
+        event=event,
+        values=values,
+        error=error,
+        choices=VOTE_CHOICES,
     ), status
 
 

@@ -95,6 +95,7 @@ RULES: dict[str, str | None] = {
     "series.record_event_page": "negotiator",
     "series.record_sponsors_page": "negotiator",
     "series.own_action_page": "negotiator",
+    "series.record_votes_page": "negotiator",
     "series.next_draft_page": "negotiator",
     "series.api_list": "viewer",
     "series.api_get": "viewer",
