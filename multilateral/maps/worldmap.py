@@ -189,12 +189,15 @@ def render_world_map(
     if standalone:
         out.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     size = f' width="{width}" height="{height}"' if standalone else ""
+    # An image has no interactive parts for assistive technology: a map whose countries are
+    # links is a group of them (named by its title), so each link stays reachable.
+    role = "group" if any(c.href is not None for c in chosen.values()) else "img"
     # Inline in a page, the site's CSS (scoped to .wm) styles the map: the page's CSP allows
     # no inline <style>. A standalone file carries its own.
     style = f"<style>{_CSS}</style>" if standalone else ""
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        f' viewBox="0 0 {width} {height}"{size} class="wm" role="img"'
+        f' viewBox="0 0 {width} {height}"{size} class="wm" role="{role}"'
         f' aria-labelledby="{prefix}-title {prefix}-desc">'
         f'<title id="{prefix}-title">{_esc(title)}</title>'
         f'<desc id="{prefix}-desc">{_esc(_description(categories))}</desc>'
