@@ -273,7 +273,7 @@ def test_svg_parses_and_is_labelled():
         assert svg.startswith("<?xml") is standalone
         root = _parse(svg)
         assert root.tag == f"{SVG}svg"
-        assert root.get("role") == "img"
+        assert root.get("role") == "group"  # its countries are links
         assert (
             root.get("viewBox") == f"0 0 {worldmap.world()['width']} {worldmap.world()['height']}"
         )
@@ -284,6 +284,14 @@ def test_svg_parses_and_is_labelled():
         assert root.find(f"{SVG}title").text == "Palermo <Protocol>"
         # Inline, the page's CSS styles the map (its CSP allows no inline <style>).
         assert (root.find(f".//{SVG}style") is not None) is standalone
+
+
+def test_a_map_without_links_is_an_image():
+    countries, categories = _all_states()
+    unlinked = [MapCountry(c.iso3, c.category, c.title, None) for c in countries]
+    linked_once = [*unlinked[1:], countries[0]]
+    assert _parse(render_world_map(unlinked, categories, title="T")).get("role") == "img"
+    assert _parse(render_world_map(linked_once, categories, title="T")).get("role") == "group"
 
 
 def test_one_escaped_title_per_country():
