@@ -6,11 +6,18 @@ and a :class:`ComparisonSummary`. JSON is built in one place, :meth:`Comparison.
 Word redline is :func:`comparison_docx`; the compare page reads :func:`comparison_page` and
 :func:`comparison_fragment`.
 
-The costly part of a comparison (alignment, word diffs, shift judgements) depends only on the
+The costly part of a comparison (alignment, shift judgements, word diffs) depends only on the
 two versions' texts and the lexicon, and versions never change once stored; so it is kept per
 pair of versions, by the application, as pairs that name their paragraphs by position
 (:func:`_outline`). A page of a 5,000-paragraph comparison then reads only the paragraphs it
 shows, instead of aligning 10,000 paragraphs on every request.
+
+The first view of a comparison computes the outline: alignment, and the shift of every pair
+(the summary counts and lists them). It reads of each paragraph only the few columns these
+need, and tells whether a pair's wording changed by comparing its words (what the word diff
+would find, without diffing). Word diffs, which cost more than the rest together at 5,000
+paragraphs, are worked out only for the pairs a page, a fragment or the API shows, once each:
+the outline keeps them (:meth:`_Outline.diff`).
 """
 
 from __future__ import annotations
@@ -42,7 +49,8 @@ from multilateral.text.shifts import (
     judge_deleted,
     judge_inserted,
 )
-from multilateral.text.worddiff import DELETE, EQUAL, INSERT, diff_html, word_diff
+from multilateral.text.units import Unit
+from multilateral.text.worddiff import DELETE, EQUAL, INSERT, diff_html, tokens_differ, word_diff
 
 __all__ = [
     "ASSESSMENTS",
@@ -131,8 +139,9 @@ class ComparedPair:
     #: Characters of text on both sides: what showing the pair costs a page.
     chars: int
     #: The word diff from the old wording to the new, as (op, text) with
-    #: :data:`~multilateral.text.worddiff.DELETE`, ``EQUAL`` and ``INSERT``.
-    diff: tuple[tuple[int, str], ...]
+    #: :data:`~multilateral.text.worddiff.DELETE`, ``EQUAL`` and ``INSERT``; None in the
+    #: outline the application keeps (worked out when the pair is shown, with its paragraphs).
+    diff: tuple[tuple[int, str], ...] | None
     #: "rewritten" for a paragraph rewritten in place (paired by its slot between aligned
     #: neighbours and its opening or rare words, similarity 0.25-0.5), else "".
     reason: str = ""
@@ -142,11 +151,15 @@ class ComparedPair:
     cues_added: tuple[CueChange, ...] = ()
     olds: tuple[Paragraph, ...] = ()
     news: tuple[Paragraph, ...] = ()
-    #: Does the diff hold a deleted or inserted word (worked out once, from ``diff``).
-    wording_changed: bool = field(init=False)
+    #: Does the diff hold a deleted or inserted word: worked out from ``diff`` when it is not
+    #: given (the outline gives it, from :func:`_wording_changed`).
+    wording_changed: bool = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "wording_changed", any(op != EQUAL for op, _ in self.diff))
+        if self.wording_changed is None:
+            if self.diff is None:
+                raise ValueError("a pair needs its diff or whether its wording changed")
+            object.__setattr__(self, "wording_changed", any(op != EQUAL for op, _ in self.diff))
 
     @property
     def old(self) -> Paragraph | None:
@@ -203,7 +216,12 @@ class ComparedPair:
         """The word diff as escaped HTML: ``both`` sides inline, or the ``old`` side (equal
         and deleted words) or the ``new`` side (equal and inserted words)."""
         dropped = {"old": INSERT, "new": DELETE}.get(side)
-        return diff_html([(op, text) for op, text in self.diff if op != dropped])
+        return diff_html([(op, text) for op, text in self._diff() if op != dropped])
+
+    def _diff(self) -> tuple[tuple[int, str], ...]:
+        if self.diff is None:
+            raise ValueError(f"pair {self.index} was not given its paragraphs and word diff")
+        return self.diff
 
     def to_dict(self) -> dict[str, Any]:
         old, new = self.old, self.new
@@ -220,7 +238,7 @@ class ComparedPair:
             "new_number": self.new_number,
             "wording_changed": self.wording_changed,
             "formatting_only": self.formatting_only,
-            "diff": [{"op": _OP_NAMES[op], "text": text} for op, text in self.diff],
+            "diff": [{"op": _OP_NAMES[op], "text": text} for op, text in self._diff()],
             "diff_html": self.diff_html(),
             "shift": self.shift.verdict,
             "shift_reasons": list(self.shift.reasons),
@@ -332,14 +350,16 @@ def _numbers(group: Sequence[Paragraph]) -> str:
     return ", ".join(p.number for p in group if p.number)
 
 
-def _analysis_of(group: Sequence[Paragraph]) -> Analysis | None:
+def _analysis_of(group: Sequence[_Stored]) -> Analysis | None:
     """A fresh analysis of a group of paragraphs read as one, with its clauses; a sub-paragraph
     whose verb is its chapeau's keeps the stored (inherited) verdict."""
     if not group:
         return None
     fresh = analyse_paragraph(" ".join(p.text for p in group), group[0].kind)
     if fresh is not None and fresh.label == "descriptive" and group[0].label != "descriptive":
-        return stored_analysis(group[0]) if len(group) == 1 else fresh
+        if len(group) == 1:  # rare: the whole row, for its stored cues and explanation
+            return stored_analysis(db.session.get(Paragraph, group[0].id))
+        return fresh
     return fresh
 
 
@@ -354,7 +374,7 @@ def _cue_changes(before: Analysis, after: Analysis) -> tuple[tuple[CueChange, ..
 
 
 def _shift(
-    op: str, olds: Sequence[Paragraph], news: Sequence[Paragraph]
+    op: str, olds: Sequence[_Stored], news: Sequence[_Stored]
 ) -> tuple[Shift, tuple[CueChange, ...], tuple[CueChange, ...]]:
     """The commitment shift of one aligned pair (see :mod:`multilateral.text.shifts`), with
     the cues that came and went for a reworded pair."""
@@ -370,6 +390,13 @@ def _shift(
     if op == "inserted":
         return judge_inserted(_analysis_of(news)), (), ()
     return NO_SHIFT, (), ()
+
+
+def _wording_changed(op: str, old_text: str, new_text: str) -> bool:
+    """Would :func:`_word_diff` hold a deleted or inserted word? Told without diffing."""
+    if op in _REWORDED:
+        return tokens_differ(old_text, new_text)
+    return op in ("inserted", "deleted")
 
 
 def _word_diff(op: str, old_text: str, new_text: str) -> tuple[tuple[int, str], ...]:
@@ -396,13 +423,54 @@ def _check_size(version: Version) -> None:
         )
 
 
+#: What the outline reads of a stored paragraph: a row of a few of its columns (``id``,
+#: ``kind``, ``number``, ``text``, ``label``), not the ORM object: 10,000 of those with their
+#: JSON cues take a good part of the time of aligning them. A loaded Paragraph will do too.
+_Stored = Any
+
+
+def _stored(version: Version) -> tuple[Sequence[_Stored], list[Unit]]:
+    """The paragraphs of ``version`` in order, and the same as the text layer's units (as
+    :func:`~multilateral.services.versions.units_of` makes them)."""
+    if "paragraphs" not in inspect(version).unloaded:
+        return version.paragraphs, units_of(version)
+    found = db.session.execute(
+        db.select(
+            Paragraph.id,
+            Paragraph.kind,
+            Paragraph.number,
+            Paragraph.text,
+            Paragraph.label,
+            Paragraph.parent_id,
+            Paragraph.heading,
+            Paragraph.bracketed,
+        )
+        .where(Paragraph.version_id == version.id)
+        .order_by(Paragraph.position)
+    ).all()
+    position_of = {row.id: k for k, row in enumerate(found)}
+    units = [
+        Unit(
+            kind=r.kind,
+            number=r.number,
+            text=r.text,
+            parent=position_of.get(r.parent_id) if r.parent_id else None,
+            heading=r.heading,
+            bracketed=r.bracketed,
+        )
+        for r in found
+    ]
+    return found, units
+
+
 def _outline_now(old: Version, new: Version) -> _Outline:
-    """Align, diff and judge every pair: the costly part of a comparison."""
+    """Align and judge every pair: the costly part of a comparison (word diffs come later,
+    for the pairs shown)."""
     for version in (old, new):
         _check_size(version)
-    old_paragraphs, new_paragraphs = old.paragraphs, new.paragraphs
+    (old_paragraphs, old_units), (new_paragraphs, new_units) = _stored(old), _stored(new)
     pairs = []
-    for index, pair in enumerate(align(units_of(old), units_of(new))):
+    for index, pair in enumerate(align(old_units, new_units)):
         olds = [old_paragraphs[i] for i in pair.old]
         news = [new_paragraphs[j] for j in pair.new]
         old_text = " ".join(p.text for p in olds)
@@ -419,7 +487,8 @@ def _outline_now(old: Version, new: Version) -> _Outline:
                 new_number=_numbers(news),
                 kind=(news or olds)[0].kind,
                 chars=len(old_text) + len(new_text),
-                diff=_word_diff(pair.op, old_text, new_text),
+                diff=None,
+                wording_changed=_wording_changed(pair.op, old_text, new_text),
                 reason=pair.reason,
                 shift=shift,
                 cues_removed=removed,
@@ -458,10 +527,16 @@ def _outline(old: Version, new: Version) -> _Outline:
 
 
 def _with_paragraphs(
-    old: Version, new: Version, pairs: Iterable[ComparedPair]
+    old: Version,
+    new: Version,
+    outline: _Outline,
+    pairs: Iterable[ComparedPair],
+    *,
+    diffs: bool = True,
 ) -> dict[int, ComparedPair]:
-    """The given pairs with their paragraphs, by index: read from the versions when they are
-    loaded already (or most of them are wanted), else with one query per side."""
+    """The given pairs with their paragraphs and (unless ``diffs`` is false) their word
+    diffs, by index: the paragraphs read from the versions when they are loaded already (or
+    most of them are wanted), else with one query per side."""
     pairs = list(pairs)
     sides = []
     for version, wanted in (
@@ -481,20 +556,20 @@ def _with_paragraphs(
             }
         sides.append(by_position)
     olds, news = sides
-    return {
-        p.index: replace(
-            p,
-            olds=tuple(olds[i] for i in p.old_positions),
-            news=tuple(news[j] for j in p.new_positions),
-        )
-        for p in pairs
-    }
+    found = {}
+    for p in pairs:
+        group_old = tuple(olds[i] for i in p.old_positions)
+        group_new = tuple(news[j] for j in p.new_positions)
+        diff = outline.diff(p, group_old, group_new) if diffs else p.diff
+        found[p.index] = replace(p, olds=group_old, news=group_new, diff=diff)
+    return found
 
 
 def _summary(old: Version, new: Version, outline: _Outline) -> ComparisonSummary:
-    """The summary, its weakened pairs with their paragraphs."""
+    """The summary, its weakened pairs with their paragraphs (not their word diffs: the
+    summary lists verdicts and reasons)."""
     summary = outline.summary
-    found = _with_paragraphs(old, new, summary.weakened)
+    found = _with_paragraphs(old, new, outline, summary.weakened, diffs=False)
     return replace(summary, weakened=tuple(found[p.index] for p in summary.weakened))
 
 
@@ -502,7 +577,7 @@ def compare_versions(old: Version, new: Version) -> Comparison:
     """Align ``old`` with ``new`` and describe every pair; old and new may belong to
     different documents (a new draft against last year's resolution)."""
     outline = _outline(old, new)
-    found = _with_paragraphs(old, new, outline.pairs)
+    found = _with_paragraphs(old, new, outline, outline.pairs)
     pairs = tuple(found[p.index] for p in outline.pairs)
     summary = ComparisonSummary.of(pairs)
     return Comparison(old=old, new=new, pairs=pairs, summary=summary)
@@ -671,6 +746,21 @@ class _Outline:
     pairs: tuple[ComparedPair, ...]
     summary: ComparisonSummary
     layouts: dict[tuple[str, int], _Layout] = field(default_factory=dict)
+    #: Word diffs of the pairs shown so far, by pair index.
+    diffs: dict[int, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+
+    def diff(
+        self, pair: ComparedPair, olds: Sequence[Paragraph], news: Sequence[Paragraph]
+    ) -> tuple[tuple[int, str], ...]:
+        """The word diff of ``pair``, whose paragraphs are ``olds`` and ``news``: worked out
+        the first time it is asked for, then kept (two requests may both work it out; they
+        find the same)."""
+        found = self.diffs.get(pair.index)
+        if found is None:
+            old_text = " ".join(p.text for p in olds)
+            new_text = " ".join(p.text for p in news)
+            found = self.diffs[pair.index] = _word_diff(pair.op, old_text, new_text)
+        return found
 
     def layout(self, only: str, chars: int) -> _Layout:
         if (only, chars) not in self.layouts:
@@ -678,8 +768,10 @@ class _Outline:
         return self.layouts[only, chars]
 
 
-def _with_paragraphs_in(old: Version, new: Version, blocks: Sequence[Block]) -> tuple[Block, ...]:
-    found = _with_paragraphs(old, new, (b for b in blocks if isinstance(b, ComparedPair)))
+def _with_paragraphs_in(
+    old: Version, new: Version, outline: _Outline, blocks: Sequence[Block]
+) -> tuple[Block, ...]:
+    found = _with_paragraphs(old, new, outline, (b for b in blocks if isinstance(b, ComparedPair)))
     return tuple(found[b.index] if isinstance(b, ComparedPair) else b for b in blocks)
 
 
@@ -710,7 +802,7 @@ def comparison_page(
         number=page,
         count=len(pages),
         only=only,
-        blocks=_with_paragraphs_in(old, new, pages[page - 1]),
+        blocks=_with_paragraphs_in(old, new, outline, pages[page - 1]),
         selected=len(page_of),
         previous_change=earlier[-1] if earlier else None,
         next_change=later[0] if later else None,
@@ -731,7 +823,8 @@ def comparison_fragment(
     """The pairs ``only`` selects from index ``start`` up to ``stop``, in full: what a
     collapsed run opens into. At most about ``chars`` characters of them are given in full,
     those around ``focus`` (else the first ones); the rest come back as collapsed runs."""
-    pairs = [p for p in _selected(_outline(old, new).pairs, only) if start <= p.index < stop]
+    outline = _outline(old, new)
+    pairs = [p for p in _selected(outline.pairs, only) if start <= p.index < stop]
     if not pairs:
         return ()
     chars = chars or PAGE_CHARS
@@ -749,7 +842,7 @@ def comparison_fragment(
             break
     before = [CollapsedRun(tuple(pairs[:first]))] if first else []
     after = [CollapsedRun(tuple(pairs[last + 1 :]))] if last + 1 < len(pairs) else []
-    return _with_paragraphs_in(old, new, [*before, *pairs[first : last + 1], *after])
+    return _with_paragraphs_in(old, new, outline, [*before, *pairs[first : last + 1], *after])
 
 
 def _version_line(version: Version) -> str:
