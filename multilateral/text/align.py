@@ -214,8 +214,18 @@ class _Side:
     sets: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, units: Sequence[Unit]) -> _Side:
-        return cls([normalize_text(u.text) for u in units])
+    def of(cls, units: Sequence[Unit], normal: dict[str, str] | None = None) -> _Side:
+        """The side of ``units``; ``normal`` keeps the normalised wording of each text seen,
+        shared by both sides (most paragraphs of a revision are word for word the old ones,
+        and normalising is most of the exact pass's cost)."""
+        normal = {} if normal is None else normal
+        keys = []
+        for unit in units:
+            key = normal.get(unit.text)
+            if key is None:
+                key = normal[unit.text] = normalize_text(unit.text)
+            keys.append(key)
+        return cls(keys)
 
     def prepare(self, indices: set[int]) -> None:
         for k in indices:
@@ -250,13 +260,15 @@ def _candidates(
     for p, words in pool.items():
         for w in words:
             index[w].append(p)
-    spread = {w: len(posting) for w, posting in index.items()}.__getitem__
+    # Every pool word by rarity: held by fewest paragraphs first, ties by the word, so results
+    # never depend on the randomised iteration order of a set of strings. Ranked once, each
+    # query then sorts integers.
+    by_rank = sorted(index, key=lambda w: (len(index[w]), w))
+    rank = {w: k for k, w in enumerate(by_rank)}.get
     found: dict[int, list[int]] = {}
     for q, words in queries.items():
-        # Ties between equally rare words go by the word (sorting is stable), so results never
-        # depend on the randomised iteration order of a set of strings.
-        ranked = sorted(sorted(filter(index.__contains__, words)), key=spread)[:_RARE_WORDS]
-        rare = [index[w] for w in ranked]
+        ranks = sorted(r for r in map(rank, words) if r is not None)[:_RARE_WORDS]
+        rare = [index[by_rank[r]] for r in ranks]
         # Words held by many paragraphs say little and cost much; keep them only when the
         # paragraph has nothing rarer.
         rare = [posting for posting in rare if len(posting) <= _COMMON] or rare[:2]
@@ -265,7 +277,8 @@ def _candidates(
             weight = 1.0 / len(posting)
             for p in posting:
                 hits[p] += weight
-        found[q] = heapq.nsmallest(_CANDIDATES, hits, key=lambda p: (-hits[p], p))
+        best = heapq.nsmallest(_CANDIDATES, [(-weight, p) for p, weight in hits.items()])
+        found[q] = [p for _, p in best]
     return found
 
 
@@ -612,7 +625,8 @@ def _rewrites(
 
 def align(old: Sequence[Unit], new: Sequence[Unit]) -> list[Pair]:
     """Align two revisions paragraph by paragraph; see the module docstring for the rules."""
-    old_side, new_side = _Side.of(old), _Side.of(new)
+    normal: dict[str, str] = {}
+    old_side, new_side = _Side.of(old, normal), _Side.of(new, normal)
     exact = _exact(old_side, new_side)
     free_old = set(range(len(old))) - exact.keys()
     free_new = set(range(len(new))) - set(exact.values())
