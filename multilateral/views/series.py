@@ -4,6 +4,7 @@ negotiators record with, and the JSON API under ``/api/series``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -344,6 +345,27 @@ def _lineage_pair(series: Series, raw_from: str | None, raw_to: str | None) -> L
 
 # --- pages -----------------------------------------------------------------------------------
 
+#: What a form's save gives back: the series to return to and the messages to flash, each
+#: with its category.
+Saved = tuple[Series, list[tuple[str, str]]]
+
+
+def _submit(save: Callable[[], Saved]) -> tuple[Any, str | None, int]:
+    """A form page's POST: run ``save``; committed, redirect to the series page with its
+    messages; refused, roll back and hand the message and status back to the form. A GET
+    saves nothing: (None, None, 200)."""
+    if request.method != "POST":
+        return None, None, 200
+    try:
+        series, messages = save()
+    except ServiceError as exc:
+        db.session.rollback()
+        return None, exc.message, exc.status
+    db.session.commit()
+    for message, category in messages:
+        flash(message, category)
+    return redirect(url_for("series.series_page", series_id=series.id)), None, 200
+
 
 @bp.get("/series")
 def series_list() -> Any:
@@ -371,38 +393,21 @@ def _series_form(
 def new_series_page() -> Any:
     values = {key: request.form.get(key, "") for key in SERIES_FIELDS}
     values["periodicity"] = values["periodicity"] or "irregular"
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            series = _create(values)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash(f"Added the series {series.title}. Add its texts next.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
-    return _series_form(None, values, error, status)
+
+    def save() -> Saved:
+        series = _create(values)
+        return series, [(f"Added the series {series.title}. Add its texts next.", "success")]
+
+    done, error, status = _submit(save)
+    return done if done is not None else _series_form(None, values, error, status)
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 @require_role("negotiator")
 def edit_series_page(series_id: int) -> Any:
     series = series_service.get_series(series_id)
-    error, status = None, 200
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in SERIES_FIELDS}
-        try:
-            changes: dict[str, Any] = {k: v for k, v in values.items() if k != "lead_sponsors"}
-            changes["lead_sponsors"] = _names(values, "lead_sponsors")
-            series_service.update_series(series, changes)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash("Saved the series.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
     else:
         values = {
             "title": series.title,
@@ -411,7 +416,15 @@ def edit_series_page(series_id: int) -> Any:
             "lead_sponsors": "\n".join(lead.state.name for lead in series.lead_sponsors),
             "notes": series.notes,
         }
-    return _series_form(series, values, error, status)
+
+    def save() -> Saved:
+        changes: dict[str, Any] = {k: v for k, v in values.items() if k != "lead_sponsors"}
+        changes["lead_sponsors"] = _names(values, "lead_sponsors")
+        series_service.update_series(series, changes)
+        return series, [("Saved the series.", "success")]
+
+    done, error, status = _submit(save)
+    return done if done is not None else _series_form(series, values, error, status)
 
 
 @bp.get("/series/<int:series_id>")
@@ -446,19 +459,15 @@ TEXT_FIELDS = ("version_ref", "symbol", "stage", "revision", "session", "date", 
 def add_text_page(series_id: int) -> Any:
     series = series_service.get_series(series_id)
     values = {key: request.form.get(key, "") for key in TEXT_FIELDS}
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            added = _add_text(series, values)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash(f"Added {added.text.name} to the series.", "success")
-            for warning in added.warnings:
-                flash(warning, "warning")
-            return redirect(url_for("series.series_page", series_id=series.id))
+
+    def save() -> Saved:
+        added = _add_text(series, values)
+        warnings = [(warning, "warning") for warning in added.warnings]
+        return series, [(f"Added {added.text.name} to the series.", "success"), *warnings]
+
+    done, error, status = _submit(save)
+    if done is not None:
+        return done
     return render_template(
         "series/add_text.html",
         series=series,
@@ -490,17 +499,14 @@ def record_event_page(series_id: int, text_id: int) -> Any:
     series = series_service.get_series(series_id)
     text = series_service.get_text(series, text_id)
     values = {key: request.form.get(key, "") for key in EVENT_FIELDS}
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            event = _record_event(text, values)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash(f"Recorded: {text.name} {series_words(event.kind)}.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
+
+    def save() -> Saved:
+        event = _record_event(text, values)
+        return series, [(f"Recorded: {text.name} {series_words(event.kind)}.", "success")]
+
+    done, error, status = _submit(save)
+    if done is not None:
+        return done
     return render_template(
         "series/event.html",
         series=series,
@@ -531,18 +537,15 @@ def record_votes_page(series_id: int, text_id: int, event_id: int) -> Any:
             choice: "\n".join(v.state.name for v in event.votes if v.vote == choice)
             for choice in VOTE_CHOICES
         }
-    error, status = None, 200
-    if request.method == "POST":
+
+    def save() -> Saved:
         pairs = [(name, choice) for choice in VOTE_CHOICES for name in _names(values, choice)]
-        try:
-            votes = series_service.record_votes(event, pairs)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash(f"Recorded how {len(votes)} states voted on {text.name}.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
+        votes = series_service.record_votes(event, pairs)
+        return series, [(f"Recorded how {len(votes)} states voted on {text.name}.", "success")]
+
+    done, error, status = _submit(save)
+    if done is not None:
+        return done
     return render_template(
         "series/votes.html",
         series=series,
@@ -563,18 +566,15 @@ def record_sponsors_page(series_id: int, text_id: int) -> Any:
     series = series_service.get_series(series_id)
     text = series_service.get_text(series, text_id)
     values = {key: request.form.get(key, "") for key in SPONSOR_FIELDS}
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            rows = series_service.record_sponsors(text, _sponsor_entries(values))
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            names = ", ".join(row.state.name for row in rows)
-            flash(f"Recorded the sponsors of {text.name}: {names}.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
+
+    def save() -> Saved:
+        rows = series_service.record_sponsors(text, _sponsor_entries(values))
+        names = ", ".join(row.state.name for row in rows)
+        return series, [(f"Recorded the sponsors of {text.name}: {names}.", "success")]
+
+    done, error, status = _submit(save)
+    if done is not None:
+        return done
     return render_template(
         "series/sponsors.html",
         series=series,
@@ -596,17 +596,14 @@ def own_action_page(series_id: int, text_id: int) -> Any:
         "action": request.form.get("action", own.action if own else ""),
         "explanation": request.form.get("explanation", own.explanation if own else ""),
     }
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            _own_action(text, values)
-        except ServiceError as exc:
-            db.session.rollback()
-            error, status = exc.message, exc.status
-        else:
-            db.session.commit()
-            flash(f"Saved our action on {text.name}.", "success")
-            return redirect(url_for("series.series_page", series_id=series.id))
+
+    def save() -> Saved:
+        _own_action(text, values)
+        return series, [(f"Saved our action on {text.name}.", "success")]
+
+    done, error, status = _submit(save)
+    if done is not None:
+        return done
     return render_template(
         "series/own_action.html",
         series=series,
