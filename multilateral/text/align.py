@@ -264,11 +264,12 @@ def _candidates(
     # never depend on the randomised iteration order of a set of strings. Ranked once, each
     # query then sorts integers.
     by_rank = sorted(index, key=lambda w: (len(index[w]), w))
-    rank = {w: k for k, w in enumerate(by_rank)}.get
+    absent = len(by_rank)  # the rank of a word no pool paragraph holds: past every other
+    rank = {w: k for k, w in enumerate(by_rank)}
     found: dict[int, list[int]] = {}
     for q, words in queries.items():
-        ranks = sorted(r for r in map(rank, words) if r is not None)[:_RARE_WORDS]
-        rare = [index[by_rank[r]] for r in ranks]
+        ranks = sorted([rank.get(w, absent) for w in words])[:_RARE_WORDS]
+        rare = [index[by_rank[r]] for r in ranks if r != absent]
         # Words held by many paragraphs say little and cost much; keep them only when the
         # paragraph has nothing rarer.
         rare = [posting for posting in rare if len(posting) <= _COMMON] or rare[:2]

@@ -277,14 +277,16 @@ def tokens_differ(old: str, new: str) -> bool:
     """Would :func:`word_diff` of these texts hold a deleted or inserted part?
 
     It does exactly when their tokens differ once quote variants are unified (whitespace is
-    never diffed), which this tells without diffing: a small part of the cost. Tokens hold no
-    whitespace and the quote rewrites never span one, so the tokens joined by single spaces
-    can be unified whole.
+    never diffed; :func:`_codes` gives tokens of one key one code), which this tells without
+    diffing, for a small part of the cost: token by token, unifying only those that differ.
     """
     if old == new:
         return False
-    return _unify_quotes(" ".join(_TOKEN.findall(old))) != _unify_quotes(
-        " ".join(_TOKEN.findall(new))
+    before, after = _TOKEN.findall(old), _TOKEN.findall(new)
+    if len(before) != len(after):
+        return True
+    return any(
+        a != b and _token_key(a) != _token_key(b) for a, b in zip(before, after, strict=True)
     )
 
 
