@@ -35,8 +35,10 @@ __all__ = [
     "LexiconError",
     "analyse",
     "analyse_units",
+    "clauses_of",
     "default_lexicon",
     "load_lexicon",
+    "lower_aligned",
     "summarise",
 ]
 
@@ -286,6 +288,9 @@ class Lexicon:
     entries: tuple[_Entry, ...]
     #: Every phrase and pattern of every entry, in one regular expression.
     pattern: re.Pattern[str] = field(repr=False)
+    #: The same matches, read faster from the lowered text (see :func:`_fast_patterns`): the
+    #: pattern for the paragraph's start and the one for after a separator; None without.
+    fast_patterns: tuple[re.Pattern[str], re.Pattern[str]] | None = field(repr=False)
     #: Normalised literal phrase -> the entries that list it, in file order.
     literals: dict[str, tuple[_Entry, ...]] = field(repr=False)
     #: Regex group name of a raw pattern -> its entry.
@@ -458,6 +463,7 @@ def _build(path: Path, source: str, data: dict[str, Any]) -> Lexicon:
         bands=bands,
         entries=tuple(entries),
         pattern=re.compile(combined, re.IGNORECASE),
+        fast_patterns=_fast_patterns(literals, [regex for regex, _entry in patterns]),
         literals={key: tuple(value) for key, value in literals.items()},
         patterns={f"p{number}": entry for number, (_regex, entry) in enumerate(patterns)},
         alternatives=tuple(alternatives),
@@ -490,6 +496,165 @@ def _trie_regex(phrases: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(trie)
+
+
+#: Characters whose lowercase is one character that matches, case-insensitively, exactly what
+#: that character matches (checked in tests/text/test_fast_paths.py): ASCII, Latin-1, the
+#: Latin Extended blocks and General Punctuation (curly quotes, dashes), less the four with
+#: extra case partners in the regular-expression engine (µ, İ, ı, ſ).
+_CASE_SAFE = "\\x00-\\xb4\\xb6-\\u012f\\u0132-\\u017e\\u0180-\\u024f\\u2000-\\u206f"
+_CASE_UNSAFE = re.compile(f"[^{_CASE_SAFE}]")
+
+
+def lower_aligned(text: str) -> str | None:
+    """``text.lower()`` when a case-sensitive match on it is a case-insensitive match on
+    ``text`` at the same offsets; None otherwise (Greek, Cyrillic, a dotted capital I …)."""
+    if not text.isascii() and _CASE_UNSAFE.search(text) is not None:
+        return None
+    return text.lower()
+
+
+def _parse(regex: str) -> Any:
+    """The standard library's parse of ``regex`` (case-insensitive), or None."""
+    try:
+        from re import _parser
+
+        return _parser.parse(regex, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 (any surprise: the pattern is not sped up)
+        return None
+
+
+def _case_free(parsed: Any) -> bool:
+    """True when ``parsed`` names no upper-case letter and sets no flags: compared
+    case-sensitively with lowered text it then matches what it matches case-insensitively with
+    the original (for text that :func:`lower_aligned` accepts)."""
+    from re import _parser as sre
+
+    def cased(code: int) -> bool:
+        return chr(code).lower() != chr(code) or _CASE_UNSAFE.match(chr(code)) is not None
+
+    for op, av in parsed:
+        if op in (sre.LITERAL, sre.NOT_LITERAL):
+            if cased(av):
+                return False
+        elif op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL and cased(value):
+                    return False
+                if kind is sre.RANGE and (
+                    value[1] - value[0] > 0x300 or any(map(cased, range(value[0], value[1] + 1)))
+                ):
+                    return False
+                if kind not in (sre.LITERAL, sre.RANGE, sre.NEGATE, sre.CATEGORY):
+                    return False
+        elif op is sre.BRANCH:
+            if not all(_case_free(branch) for branch in av[1]):
+                return False
+        elif op is sre.SUBPATTERN:
+            if av[1] or av[2] or not _case_free(av[3]):
+                return False  # (?-i:…) and other flags keep the original reading
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            if not _case_free(av[2]):
+                return False
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            if not _case_free(av[1]):
+                return False
+        elif op is sre.ATOMIC_GROUP:
+            if not _case_free(av):
+                return False
+        elif op not in (sre.AT, sre.ANY):
+            return False  # back references, conditionals: keep the original reading
+    return True
+
+
+def _first_chars(parsed: Any) -> str | None:
+    """A character class (for lowered text) holding every character a case-insensitive match
+    of the parsed pattern can start with; None when that cannot be told or when it may match
+    the empty string."""
+    from re import _parser as sre
+
+    categories = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
+
+    def char(code: int) -> str | None:
+        found = chr(code)
+        if (found.isascii() or found.lower() == found.upper()) and not _CASE_UNSAFE.match(found):
+            return re.escape(found.lower())
+        return None
+
+    def sequence(items: list) -> set[str] | None:
+        for at, (op, av) in enumerate(items):
+            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+                continue  # zero-width: the first character comes after it
+            if op is sre.LITERAL:
+                found = char(av)
+                return {found} if found else None
+            if op is sre.IN:
+                out: set[str] = set()
+                for kind, value in av:
+                    if kind is sre.LITERAL and char(value):
+                        out.add(char(value))  # type: ignore[arg-type]
+                    elif kind is sre.RANGE and value[1] < 128:
+                        out.update(re.escape(chr(c).lower()) for c in range(value[0], value[1] + 1))
+                    elif kind is sre.CATEGORY and value in categories:
+                        out.add(categories[value])
+                    else:
+                        return None
+                return out
+            if op is sre.BRANCH:
+                out = set()
+                for branch in av[1]:
+                    found = sequence(list(branch))
+                    if found is None:
+                        return None
+                    out |= found
+                return out
+            if op is sre.SUBPATTERN:
+                return sequence(list(av[3]) + items[at + 1 :])
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                low, _high, item = av
+                first = sequence(list(item))
+                if first is None or low >= 1:
+                    return first
+                rest = sequence(items[at + 1 :])
+                return None if rest is None else first | rest
+            return None
+        return None  # the sequence may match the empty string
+
+    found = sequence(list(parsed))
+    return "[" + "".join(sorted(found)) + "]" if found else None
+
+
+def _fast_patterns(
+    literals: dict[str, list[_Entry]], raw: list[str]
+) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    r"""The lexicon's alternatives for lowered text, as two patterns: one tried at the start of
+    the paragraph, one that finds a separator (a character outside ``[\w-]``) and tries them
+    right after it, so the engine skips the inside of words without stopping.
+
+    Literal phrases and raw patterns without upper-case letters are compared case-sensitively
+    (the engine then rejects a word start on its first letter); the others case-insensitively.
+    A raw pattern is only tried at a word start that has one of its first characters: it
+    consumes that character and looks ahead for the rest (group ``p<n>`` ends where the match
+    ends), and :func:`_scan` resumes at that end. The matches are those of ``Lexicon.pattern``
+    on the original text. None (no speed-up) when a phrase holds a character whose case this
+    cannot settle, or a pattern's first characters cannot be told.
+    """
+    if any(_CASE_UNSAFE.search(phrase) for phrase in literals):
+        return None
+    parts = []
+    for number, regex in enumerate(raw):
+        parsed = _parse(regex)
+        first = _first_chars(parsed) if parsed is not None else None
+        if first is None:
+            return None
+        body = regex if _case_free(parsed) else f"(?i:{regex})"
+        parts.append(rf"{first}(?<=(?=(?P<p{number}>{body})(?![\w-])){first})")
+    if literals:
+        parts.append(rf"(?P<lit>{_trie_regex(literals)})(?![\w-])")
+    if not parts:
+        return None
+    alternatives = "(?:" + "|".join(parts) + ")"
+    return re.compile(alternatives), re.compile(r"[^\w-]" + alternatives)
 
 
 def _normalise(phrase: str) -> str:
@@ -599,25 +764,59 @@ class _Hit:
     text: str
 
 
-def _scan(text: str, lexicon: Lexicon) -> list[_Hit]:
-    """All lexicon matches, in order, with position rules of verb entries applied."""
-    hits = []
+def _scan(text: str, lexicon: Lexicon, lowered: str | None = None) -> list[_Hit]:
+    """All lexicon matches, in order, with position rules of verb entries applied.
+
+    ``lowered`` is ``lower_aligned(text)``: with it the lexicon's fast patterns read the lowered
+    text (the same matches, found sooner); without it the case-insensitive pattern reads ``text``.
+    """
+    hits: list[_Hit] = []
     literals = lexicon.literals
-    for match in lexicon.pattern.finditer(text):
-        start, end = match.span()
+    patterns = lexicon.patterns
+    fast = lexicon.fast_patterns
+    if lowered is None or fast is None:
+        for match in lexicon.pattern.finditer(text):
+            start, end = match.span()
+            group = match.lastgroup
+            if group == "lit":
+                candidates = literals[" ".join(match.group().lower().split())]
+            else:
+                candidates = (patterns[group],)  # type: ignore[index]
+            _keep(text, start, end, candidates, hits)
+        return hits
+    at_start, after_separator = fast
+    match = at_start.match(lowered)
+    start = 0
+    while True:
+        if match is None:
+            match = after_separator.search(lowered, start)
+            if match is None:
+                return hits
+            start = match.start() + 1  # after the separator
+        else:
+            start = match.start()
         group = match.lastgroup
         if group == "lit":
-            candidates = literals[" ".join(match.group().lower().split())]
+            end = match.end()
+            candidates = literals[" ".join(lowered[start:end].split())]
         else:
-            candidates = (lexicon.patterns[group],)  # type: ignore[index]
-        # The same phrase may sit in several entries ("consider": a verb when it opens the
-        # paragraph, a softener elsewhere); the first whose position rule holds wins.
-        for entry in candidates:
-            if entry.position == "anywhere" or _placed(text, start, end, entry.position):
-                if entry.table != "ignore":
-                    hits.append(_Hit(start, end, entry, match.group()))
-                break
-    return hits
+            end = match.end(group)
+            candidates = (patterns[group],)  # type: ignore[index]
+        _keep(text, start, end, candidates, hits)
+        # The next match starts at ``end`` at the earliest, after a separator that may be the
+        # last character of this one.
+        start = end - 1
+        match = None
+
+
+def _keep(text: str, start: int, end: int, candidates: Sequence[_Entry], hits: list[_Hit]) -> None:
+    # The same phrase may sit in several entries ("consider": a verb when it opens the
+    # paragraph, a softener elsewhere); the first whose position rule holds wins.
+    for entry in candidates:
+        if entry.position == "anywhere" or _placed(text, start, end, entry.position):
+            if entry.table != "ignore":
+                hits.append(_Hit(start, end, entry, text[start:end]))
+            break
 
 
 def _placed(text: str, start: int, end: int, position: str) -> bool:
@@ -639,14 +838,32 @@ def _later_clause(text: str, start: int, end: int) -> bool:
     )
 
 
-def _looks_foreign(text: str, lexicon: Lexicon) -> bool:
+def _looks_foreign(text: str, lexicon: Lexicon, lowered: str | None = None) -> bool:
     if not lexicon.stopwords:
         return False
+    if lowered is not None and (lowered.isascii() or _NON_ASCII_LETTER.search(lowered) is None):
+        # Letters are a-z only: the same words, split as bytes (anything else becomes a space).
+        words = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+        if len(words) < 6:
+            return False
+        known = sum(map(_stopword_bytes(lexicon.stopwords).__contains__, words))
+        return known / len(words) < lexicon.min_stopword_share
     words = _WORD.findall(text)
     if len(words) < 6:
         return False
     known = sum(1 for word in words if word.lower() in lexicon.stopwords)
     return known / len(words) < lexicon.min_stopword_share
+
+
+#: A letter (as ``_WORD`` reads letters) outside ASCII.
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+#: Bytes a-z kept, every other byte a space.
+_LETTERS_ONLY = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
+
+
+@cache
+def _stopword_bytes(stopwords: frozenset[str]) -> frozenset[bytes]:
+    return frozenset(word.encode("utf-8") for word in stopwords)
 
 
 def _no_match(reason: str, lexicon: Lexicon) -> Analysis:
@@ -670,27 +887,15 @@ def analyse(text: str, *, kind: str | None = None, lexicon: Lexicon | None = Non
     if not text or not text.strip():
         raise ValueError("cannot analyse an empty paragraph")
     lexicon = lexicon or default_lexicon()
-    if _looks_foreign(text, lexicon):
-        return _no_match(
-            f"no match in the '{lexicon.language}' lexicon; the text does not look like "
-            f"'{lexicon.language}' text",
-            lexicon,
-        )
-    hits = _scan(text, lexicon)
-    if not hits:
-        return _no_match(f"no phrase of the '{lexicon.language}' lexicon found", lexicon)
-    openers = _clause_openers(text, kind, hits)
+    read = _read(text, kind, lexicon)
+    if isinstance(read, Analysis):
+        return read
+    hits, openers, clauses = read
     if not openers:
         return _analyse_whole(text, kind, hits, lexicon)
-
-    clauses: list[Clause] = []
     deciding_at = 0
-    for number, opener in enumerate(openers):
-        start = 0 if number == 0 else opener.start
-        end = openers[number + 1].start if number + 1 < len(openers) else len(text)
-        inside = [h for h in hits if start <= h.start < end]
-        clauses.append(_clause(text, opener, inside, start, end, lexicon))
-        if clauses[-1].rank > clauses[deciding_at].rank:
+    for number, clause in enumerate(clauses):
+        if clause.rank > clauses[deciding_at].rank:
             deciding_at = number
     deciding = clauses[deciding_at]
     opener = openers[deciding_at]
@@ -714,6 +919,48 @@ def analyse(text: str, *, kind: str | None = None, lexicon: Lexicon | None = Non
         explanation=explanation,
         clauses=tuple(clauses),
     )
+
+
+def clauses_of(
+    text: str, *, kind: str | None = None, lexicon: Lexicon | None = None
+) -> tuple[Clause, ...]:
+    """The operative clauses of a paragraph: ``analyse(text, kind=kind).clauses``, without
+    the paragraph's strength, cues and explanation, which a reader of clauses (mandate
+    extraction) does not need. A unit of a kind that never carries operative language (a
+    preambular paragraph, a title) has none, and is not read. Raises ValueError on empty
+    text."""
+    if not text or not text.strip():
+        raise ValueError("cannot analyse an empty paragraph")
+    if kind in _DESCRIPTIVE_KINDS:
+        return ()
+    read = _read(text, kind, lexicon or default_lexicon())
+    return () if isinstance(read, Analysis) else tuple(read[2])
+
+
+def _read(
+    text: str, kind: str | None, lexicon: Lexicon
+) -> Analysis | tuple[list[_Hit], list[_Hit], list[Clause]]:
+    """The lexicon's hits in ``text``, the verbs that open its clauses and those clauses; or
+    the verdict on a paragraph with no hits at all (not in the lexicon's language, or none of
+    its phrases)."""
+    lowered = lower_aligned(text)
+    if _looks_foreign(text, lexicon, lowered):
+        return _no_match(
+            f"no match in the '{lexicon.language}' lexicon; the text does not look like "
+            f"'{lexicon.language}' text",
+            lexicon,
+        )
+    hits = _scan(text, lexicon, lowered)
+    if not hits:
+        return _no_match(f"no phrase of the '{lexicon.language}' lexicon found", lexicon)
+    openers = _clause_openers(text, kind, hits)
+    clauses: list[Clause] = []
+    for number, opener in enumerate(openers):
+        start = 0 if number == 0 else opener.start
+        end = openers[number + 1].start if number + 1 < len(openers) else len(text)
+        inside = [h for h in hits if start <= h.start < end]
+        clauses.append(_clause(text, opener, inside, start, end, lexicon))
+    return hits, openers, clauses
 
 
 def _clause_openers(text: str, kind: str | None, hits: list[_Hit]) -> list[_Hit]:

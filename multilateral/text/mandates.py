@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from multilateral.text.clauses import Analysis, analyse
+from multilateral.text.clauses import Analysis, Lexicon, clauses_of, lower_aligned
 
 __all__ = [
     "ACTION_KINDS",
@@ -77,11 +77,11 @@ _MONTHS = {
 _SESSION = re.compile(
     r"at\s+its\s+(?P<word>(?:[a-z]+-)?[a-z]+|\d+(?:st|nd|rd|th))\s+session", re.IGNORECASE
 )
-_BY_DATE = re.compile(
+_BY_DATE_SOURCE = (
     r"(?:by|before|no\s+later\s+than)\s+(?:(?P<day>\d{1,2})\s+)?(?P<month>January|February|March|"
-    r"April|May|June|July|August|September|October|November|December)\s+(?P<year>\d{4})",
-    re.IGNORECASE,
+    r"April|May|June|July|August|September|October|November|December)\s+(?P<year>\d{4})"
 )
+_BY_DATE = re.compile(_BY_DATE_SOURCE, re.IGNORECASE)
 _BY_YEAR = re.compile(
     r"(?:by|before|no\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?P<year>(?:19|20)\d{2})\b",
     re.IGNORECASE,
@@ -100,6 +100,20 @@ _REVIEW = re.compile(
 #: Words without which no deadline or review pattern can match (a cheap test first).
 _DEADLINE_WORDS = ("session", "by ", "before ", "later than", "annual", "biennial", "triennial",
                    "every ", "each year")  # fmt: skip
+#: What each deadline pattern cannot match without, in lowered text that
+#: :func:`~multilateral.text.clauses.lower_aligned` accepts (tested against the patterns).
+_YEAR_DIGITS = ("19", "20")
+#: The deadline and review patterns for such lowered text: the same literal letters in lower
+#: case, compared case-sensitively (several times faster; tests/text/test_fast_paths.py
+#: checks they find what the case-insensitive ones find).
+_SESSION_LOWER = re.compile(_SESSION.pattern)
+_BY_DATE_LOWER = re.compile(
+    re.sub(r"[A-Z][a-z]+", lambda month: month.group().lower(), _BY_DATE_SOURCE)
+)
+_BY_YEAR_LOWER = re.compile(_BY_YEAR.pattern)
+_PERIODIC_LOWER = re.compile(_PERIODIC.pattern)
+_REVIEW_LOWER = re.compile(_REVIEW.pattern)
+_PERIODIC_WORDS = ("annual", "biennial", "triennial", "every", "each")
 _REVIEW_WORDS = ("review", "sunset", "expire", "period of", "until", "terminat")
 #: The infinitive that ends the addressee: "Governments to provide", "the Secretary-General,
 #: in consultation with …, to submit".
@@ -169,6 +183,17 @@ _PROTECT = re.compile(
     r"barriers|risk|testing|literacy|emergency|victims|child\w*|consular)\b",
     re.IGNORECASE,
 )
+
+
+#: The action patterns, case-sensitive, for lowered text that ``lower_aligned`` accepts (their
+#: letters lower case: "plan of action").
+_HEAD_ACTIONS_LOWER = tuple((kind, re.compile(pattern.pattern)) for kind, pattern in _HEAD_ACTIONS)
+_SOFT_HEAD_LOWER = re.compile(_SOFT_HEAD.pattern)
+_LEGISLATE_LOWER = re.compile(_LEGISLATE.pattern.lower())
+_PROTECT_LOWER = re.compile(_PROTECT.pattern.lower())
+#: Adverbs dropped from the head of what is asked, and from the verb as written.
+_ACTION_ADVERB = re.compile(r"^(?:(?:further|also|[a-z]+ly)\s+)")
+_VERB_ADVERBS = re.compile(r"^(?:(?:also|further|again|strongly|once\s+again)\s+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,31 +266,60 @@ def session_period(number: int) -> tuple[date, date]:
     return date(1945 + number, 9, 1), date(1946 + number, 9, 1)
 
 
-def _deadline(clause_text: str) -> tuple[str, str, date | None, str, int | None]:
-    lowered = clause_text.lower()
+def _deadline(
+    clause_text: str, lowered: str, aligned: bool
+) -> tuple[str, str, date | None, str, int | None]:
+    """The deadline of a clause; ``lowered`` is ``clause_text.lower()``, ``aligned`` whether
+    :func:`~multilateral.text.clauses.lower_aligned` accepts it (the words each pattern needs
+    are then looked for first, and the patterns read the lowered text)."""
     if not any(word in lowered for word in _DEADLINE_WORDS):
         return "", "none", None, "", None
-    found = _SESSION.search(clause_text)
+    if aligned:
+        found = _SESSION_LOWER.search(lowered) if "session" in lowered else None
+    else:
+        found = _SESSION.search(clause_text)
     if found:
         number = session_number(found.group("word"))
         if number is not None:
-            return found.group(), "session", session_period(number)[0], "month", number
-    found = _BY_DATE.search(clause_text)
+            written = clause_text[found.start() : found.end()]
+            return written, "session", session_period(number)[0], "month", number
+    if aligned:
+        found = (
+            _BY_DATE_LOWER.search(lowered) if any(month in lowered for month in _MONTHS) else None
+        )
+    else:
+        found = _BY_DATE.search(clause_text)
     if found:
+        written = clause_text[found.start() : found.end()]
         month = _MONTHS[found.group("month").lower()]
         day = int(found.group("day")) if found.group("day") else 1
         precision = "day" if found.group("day") else "month"
         try:
             due = date(int(found.group("year")), month, day)
         except ValueError:
-            return found.group(), "date", None, "", None
-        return found.group(), "date", due, precision, None
-    found = _BY_YEAR.search(clause_text)
+            return written, "date", None, "", None
+        return written, "date", due, precision, None
+    if aligned:
+        found = (
+            _BY_YEAR_LOWER.search(lowered)
+            if any(digits in lowered for digits in _YEAR_DIGITS)
+            else None
+        )
+    else:
+        found = _BY_YEAR.search(clause_text)
     if found:
-        return found.group(), "year", date(int(found.group("year")), 12, 31), "year", None
-    found = _PERIODIC.search(clause_text)
+        written = clause_text[found.start() : found.end()]
+        return written, "year", date(int(found.group("year")), 12, 31), "year", None
+    if aligned:
+        found = (
+            _PERIODIC_LOWER.search(lowered)
+            if any(word in lowered for word in _PERIODIC_WORDS)
+            else None
+        )
+    else:
+        found = _PERIODIC.search(clause_text)
     if found:
-        return found.group(), "periodic", None, "", None
+        return clause_text[found.start() : found.end()], "periodic", None, "", None
     return "", "none", None, "", None
 
 
@@ -282,11 +336,17 @@ def _addressee_kind(addressee: str) -> str:
 
 
 def _action_kind(action: str) -> str:
-    head = _SOFT_HEAD.sub("", action[:260])
-    for kind, pattern in _HEAD_ACTIONS:
-        if pattern.search(head):
+    lowered = lower_aligned(action[:260])
+    if lowered is None:
+        head = _SOFT_HEAD.sub("", action[:260])
+        heads, law_words, care_words = _HEAD_ACTIONS, _LEGISLATE, _PROTECT
+    else:  # the same patterns, case-sensitive on lowered text: the same answers, sooner
+        head = _SOFT_HEAD_LOWER.sub("", lowered)
+        heads, law_words, care_words = _HEAD_ACTIONS_LOWER, _LEGISLATE_LOWER, _PROTECT_LOWER
+    for kind, pattern in heads:
+        if pattern.match(head):  # every alternative is anchored at the start
             return kind
-    law, care = _LEGISLATE.search(head), _PROTECT.search(head)
+    law, care = law_words.search(head), care_words.search(head)
     if law and (not care or law.start() <= care.start()):
         return "legislate"
     if care:
@@ -294,13 +354,24 @@ def _action_kind(action: str) -> str:
     return "other"
 
 
-def extract_mandates(text: str, analysis: Analysis | None = None) -> list[Mandate]:
-    """The asks of one operative paragraph, in order (none for a descriptive one)."""
+def extract_mandates(
+    text: str, analysis: Analysis | None = None, *, lexicon: Lexicon | None = None
+) -> list[Mandate]:
+    """The asks of one operative paragraph, in order (none for a descriptive one).
+
+    ``analysis`` is the paragraph's analysis when the caller has it; otherwise its clauses are
+    read here (with ``lexicon``, the default one without)."""
     if not text.strip():
         return []
-    analysis = analysis or analyse(text, kind="operative")
+    clauses = (
+        analysis.clauses
+        if analysis is not None
+        else clauses_of(text, kind="operative", lexicon=lexicon)
+    )
     found = []
-    for number, clause in enumerate(analysis.clauses):
+    lowered_text = ""
+    aligned = False
+    for number, clause in enumerate(clauses):
         if clause.label == "descriptive":
             continue
         body = text[clause.start : clause.end]
@@ -315,10 +386,15 @@ def extract_mandates(text: str, analysis: Analysis | None = None) -> list[Mandat
                 continue  # "Stresses the need to …": asks no one by name
             addressee = SELF  # "Decides to convene …": the Assembly mandates itself
         action = after[split.end() - 1 :].strip().rstrip(";.,")
-        action = re.sub(r"^(?:(?:further|also|[a-z]+ly)\s+)", "", action)
-        deadline, deadline_kind, due, precision, session = _deadline(body)
+        action = _ACTION_ADVERB.sub("", action)
+        if not lowered_text:  # once a paragraph, for the clauses that ask
+            aligned_text = lower_aligned(text)
+            aligned = aligned_text is not None
+            lowered_text = aligned_text if aligned_text is not None else text.lower()
+        lowered = lowered_text[clause.start : clause.end] if aligned else body.lower()
+        deadline, deadline_kind, due, precision, session = _deadline(body, lowered, aligned)
         kind = _addressee_kind(addressee)
-        verb = re.sub(r"^(?:(?:also|further|again|strongly|once\s+again)\s+)+", "", clause.verb)
+        verb = _VERB_ADVERBS.sub("", clause.verb)
         found.append(
             Mandate(
                 clause=number,
@@ -332,8 +408,9 @@ def extract_mandates(text: str, analysis: Analysis | None = None) -> list[Mandat
                 due=due,
                 due_precision=precision,
                 session=session,
-                review=any(w in body.lower() for w in _REVIEW_WORDS)
-                and _REVIEW.search(body) is not None,
+                review=any(w in lowered for w in _REVIEW_WORDS)
+                and (_REVIEW_LOWER.search(lowered) if aligned else _REVIEW.search(body))
+                is not None,
                 binding=clause.label == "actionable" and kind in ("secretary-general", "un-entity"),
                 label=clause.label,
             )
