@@ -21,14 +21,18 @@ words, phrases and prefixes are analysed by PostgreSQL with the columns' own
 configurations (``plainto_tsquery`` / ``phraseto_tsquery``, results kept per process), so
 a query word is cut and stemmed exactly as the stored text was; the boolean tree becomes
 one ``@@`` per column where its shape allows, and the fields become plain comparisons.
-Hits are ranked by ``ts_rank_cd`` on ``search_vector`` (the text counts 1, a heading or
-number 0.4; divided by ``1 + log(length)``), phrases and prefixes by their stems, ties by
-paragraph id. One statement answers a search (one round trip,
-one snapshot): the page's hits with their ``ts_headline``, and the total, or the facets and
-the total from one ``GROUP BY GROUPING SETS`` over the matches. Snippets are cut by
-:mod:`multilateral.search.snippets`, like the Whoosh backend's: stemmed words marked where
-``ts_headline`` put its markers (placed by the database on the text, taken out before the
-text is escaped), phrases and prefixes marked as written.
+Hits are ranked by ``ts_rank`` on ``search_vector`` (how often the words occur, the text
+counting 1, a heading or number 0.4; divided by ``1 + log(length)``), phrases and prefixes
+by their stems, ties by paragraph id. Every match is ranked to find the page, so the rank
+must be cheap: ``ts_rank_cd`` (cover density) cost about as much again as finding the
+matches (200,000 paragraphs, "trafficking", 127,408 matches: 350-415 ms to find them, about
++350 ms with ``ts_rank_cd``, +0-40 ms with ``ts_rank``). One statement answers a search
+(one round trip, one snapshot): the page's hits with their ``ts_headline``, and the total,
+or the facets and the total from one ``GROUP BY GROUPING SETS`` over the matches. Snippets
+are cut by :mod:`multilateral.search.snippets`, like the Whoosh backend's: stemmed words
+marked where ``ts_headline`` put its markers (placed by the database on the text of the
+page's hits only, taken out before the text is escaped), phrases and prefixes marked as
+written.
 
 Precedent candidates are the paragraphs holding the most weight (IDF) of the look-up's
 rarest words (at most :data:`CANDIDATE_WORDS`, and only as many as keep the paragraphs to
@@ -96,13 +100,16 @@ SAMPLE_PARAGRAPHS = 20_000
 VOCABULARY_MAX_AGE = 3600.0
 #: A search running longer than this is cancelled and answered as a query to narrow.
 STATEMENT_TIMEOUT = "15s"
+#: Memory of a search's sorts and of its matches held for the count and the facets (the
+#: server's default, 4MB, holds about 60,000 matches; past it they go to a temporary file).
+WORK_MEM = "64MB"
 #: The precedent pool is fetched with at most this many of the look-up's rarest words …
 CANDIDATE_WORDS = 12
 #: … while the paragraphs holding them number at most this many per candidate asked.
 CANDIDATE_ROWS = 25
-#: Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: text A, heading and number B.
+#: Weights of ts_rank, in PostgreSQL's order {D, C, B, A}: text A, heading and number B.
 _WEIGHTS = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::real[]")
-#: ts_rank_cd normalisation 1: the rank divided by 1 + log(number of words).
+#: ts_rank normalisation 1: the rank divided by 1 + log(number of words).
 _NORMALISATION = 1
 #: The GIN indexes of the migration.
 INDEXES = ("ix_paragraphs_search_vector", "ix_paragraphs_exact_vector")
@@ -714,12 +721,14 @@ class PostgresBackend:
         short. A random page read is costed as on cached data (1.1, PostgreSQL's default
         4.0 is for spinning disks), so that a phrase is re-checked on the few rows the GIN
         index finds rather than on every row of a sequential scan (20,000 paragraphs,
-        "victims of trafficking": 123 ms -> 73 ms)."""
+        "victims of trafficking": 123 ms -> 73 ms). The matches of a common word (over
+        120,000 of 200,000 paragraphs) are held in memory (:data:`WORK_MEM`) rather than
+        written to a temporary file and read back for the count."""
         with self._connect() as conn:
             conn.exec_driver_sql(
                 "BEGIN READ ONLY; "
                 f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'; SET LOCAL jit = off; "
-                "SET LOCAL random_page_cost = 1.1"
+                f"SET LOCAL random_page_cost = 1.1; SET LOCAL work_mem = '{WORK_MEM}'"
             )
             try:
                 yield conn
@@ -1081,10 +1090,10 @@ class PostgresBackend:
 
     def _score(self, plan: _Plan) -> Any:
         if plan.rank:
-            return sa.func.ts_rank_cd(_WEIGHTS, _SEARCH, _tsquery(plan.rank), _NORMALISATION)
+            return sa.func.ts_rank(_WEIGHTS, _SEARCH, _tsquery(plan.rank), _NORMALISATION)
         if plan.exact_rank:
             exact = " | ".join(f"({q})" for q in plan.exact_rank)
-            return sa.func.ts_rank_cd(_EXACT, _tsquery(exact), _NORMALISATION)
+            return sa.func.ts_rank(_EXACT, _tsquery(exact), _NORMALISATION)
         return sa.literal(0.0, sa.Float)
 
 
