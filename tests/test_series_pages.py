@@ -299,3 +299,27 @@ def test_a_negotiator_records_how_states_voted(app: Flask, client: FlaskClient, 
     assert client.get(f"{text_path}/events/{other}/votes").status_code == 409
     login(client, "viewer")
     assert client.get(votes_path).status_code == 403
+    assert _form(client, f"{text_path}/events/{event_id}/delete", {}).status_code == 403
+
+    # An event recorded in error is removed with its votes; the audit log keeps them.
+    login(client, "negotiator")
+    html = _page(client, path)
+    assert f'action="{text_path}/events/{event_id}/delete"' in html
+    removed = _form(client, f"{text_path}/events/{event_id}/delete", {})
+    assert removed.status_code == 302
+    words = _words(_page(client, path))
+    assert "Removed the event: A/C.3/80/L.99 adopted." in words
+    assert "In favour: Chile" not in words and "recorded vote" not in words
+    api = f"/api/series/{series_id}/texts/{text_id}/events/{other}"
+    assert client.delete(api, headers=auth("viewer")).status_code == 403
+    assert client.delete(api, headers=auth("negotiator")).status_code == 204
+    assert client.delete(api, headers=auth("negotiator")).status_code == 404
+    with app.app_context():
+        assert (
+            db.session.scalar(db.select(db.func.count(TextEvent.id)).filter_by(text_id=text_id))
+            == 0
+        )
+        deleted = db.session.scalars(
+            db.select(AuditEntry.entity).filter_by(action="delete")
+        ).all()  # fmt: skip
+        assert sorted(deleted) == ["state_votes"] * 3 + ["text_events"] * 2

@@ -574,6 +574,15 @@ def record_sponsors(text: SeriesText, entries: Sequence[SponsorEntry]) -> list[S
     return rows
 
 
+def remove_event(event: TextEvent) -> None:
+    """Remove an event recorded in error, with its votes by state (the audit log keeps what
+    it said). The delegation's own action stays: it is checked again when next saved."""
+    text = event.text
+    db.session.delete(event)  # cascades to the votes now, so the audit log sees them go
+    db.session.flush()
+    db.session.expire(text, ["events"])
+
+
 _VOTE_WORDS = {"yes": "in favour", "no": "against", "abstain": "abstaining"}
 
 

@@ -557,6 +557,19 @@ def record_votes_page(series_id: int, text_id: int, event_id: int) -> Any:
     ), status
 
 
+@bp.post("/series/<int:series_id>/texts/<int:text_id>/events/<int:event_id>/delete")
+@require_role("negotiator")
+def remove_event_page(series_id: int, text_id: int, event_id: int) -> Any:
+    series = series_service.get_series(series_id)
+    text = series_service.get_text(series, text_id)
+    event = series_service.get_event(text, event_id)
+    what = f"{text.name} {series_words(event.kind)}"
+    series_service.remove_event(event)
+    db.session.commit()
+    flash(f"Removed the event: {what}.", "success")
+    return redirect(url_for("series.series_page", series_id=series.id, _anchor=f"text-{text.id}"))
+
+
 SPONSOR_FIELDS = ("sponsors", "role", "joined", "source")
 
 
@@ -693,6 +706,16 @@ def api_record_event(series_id: int, text_id: int) -> Any:
     event = _record_event(text, json_body())
     db.session.commit()
     return jsonify(_event_dict(event)), 201
+
+
+@bp.delete("/api/series/<int:series_id>/texts/<int:text_id>/events/<int:event_id>")
+@require_role("negotiator")
+def api_remove_event(series_id: int, text_id: int, event_id: int) -> Any:
+    series = series_service.get_series(series_id)
+    event = series_service.get_event(series_service.get_text(series, text_id), event_id)
+    series_service.remove_event(event)
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/api/series/<int:series_id>/texts/<int:text_id>/sponsors")

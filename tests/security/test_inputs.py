@@ -216,7 +216,7 @@ def test_the_json_table_covers_every_api_write_route(app: Flask, ids: dict[str, 
     covered = {(method, re.sub(r"\d+", "<int>", path)) for method, path in _json_routes(ids)}
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<int:\w+>", "<int>", rule.rule).replace("<slug>", "palermo-protocol")
-        for method in rule.methods & WRITE_METHODS:
+        for method in rule.methods & WRITE_METHODS - {"DELETE"}:  # a DELETE reads no body
             if rule.rule.startswith("/api/"):
                 assert (method, path) in covered, f"{method} {rule.rule} reads JSON? add it above"
 
