@@ -23,7 +23,7 @@ from multilateral.extensions import db
 from multilateral.limits import check_length
 from multilateral.models import Document, Forum, Paragraph, Version
 from multilateral.models.mandates import Mandate
-from multilateral.services.analysis import analyse_paragraph
+from multilateral.services.analysis import current_lexicon
 from multilateral.text.cells import spreadsheet_safe
 from multilateral.text.mandates import ACTION_KINDS, ADDRESSEE_KINDS, extract_mandates
 
@@ -107,8 +107,8 @@ def refresh(version: Version) -> int:
     for paragraph in version.paragraphs:
         if paragraph.kind not in _ASKING_KINDS or not paragraph.text.strip():
             continue
-        analysis = analyse_paragraph(paragraph.text, "operative")
-        for ask in extract_mandates(paragraph.text, analysis):
+        # The clauses only: a mandate needs no strength, cues or explanation of the paragraph.
+        for ask in extract_mandates(paragraph.text, lexicon=current_lexicon()):
             key = (paragraph.id, ask.clause)
             seen.add(key)
             row = existing.get(key)
