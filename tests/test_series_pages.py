@@ -222,6 +222,28 @@ def test_a_negotiator_records_a_series_through_the_forms(
     assert edited.status_code == 302
     assert "Lead sponsors: Chile" in _words(_page(client, path))
 
+    # A sponsor recorded in error is removed, on the page or through the API.
+    texts = f"/api/series/{series_id}/texts"
+
+    def sponsors() -> set[str]:
+        return {
+            s["iso3"]
+            for s in client.get(texts, headers=auth("viewer")).json["texts"][0]["sponsors"]
+        }
+
+    before = sponsors()
+    assert {"TUR", "PHL", "ARG"} <= before
+    removed = _form(client, f"{text_path}/sponsors/TUR/delete", {})
+    assert removed.status_code == 302
+    words = _words(_page(client, path))
+    assert "Removed Türkiye from the sponsors of A/C.3/80/L.99." in words
+    assert "Türkiye co-sponsor" not in words and "Philippines co-sponsor" in words
+    api = f"/api/series/{series_id}/texts/{text_id}/sponsors"
+    assert client.delete(f"{api}/PHL", headers=auth("negotiator")).status_code == 204
+    assert client.delete(f"{api}/PHL", headers=auth("negotiator")).status_code == 404
+    assert client.delete(f"{api}/XYZ", headers=auth("negotiator")).status_code == 404
+    assert sponsors() == before - {"TUR", "PHL"}
+
 
 def test_viewers_cannot_post_the_forms(app: Flask, client: FlaskClient) -> None:
     login(client, "viewer")

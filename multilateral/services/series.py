@@ -574,6 +574,18 @@ def record_sponsors(text: SeriesText, entries: Sequence[SponsorEntry]) -> list[S
     return rows
 
 
+def remove_sponsor(text: SeriesText, iso3: str) -> Sponsorship:
+    """Remove a sponsor recorded in error (the audit log keeps the row). 404 when the state,
+    by its ISO alpha-3 code, is not recorded as a sponsor of ``text``."""
+    found = next((s for s in text.sponsorships if s.state.iso3 == iso3.upper()), None)
+    if found is None:
+        raise ServiceError(404, "not-found", f"{iso3} is not recorded as a sponsor of {text.name}.")
+    db.session.delete(found)
+    db.session.flush()
+    db.session.expire(text, ["sponsorships"])
+    return found
+
+
 def remove_event(event: TextEvent) -> None:
     """Remove an event recorded in error, with its votes by state (the audit log keeps what
     it said). The delegation's own action stays: it is checked again when next saved."""

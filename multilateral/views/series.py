@@ -573,6 +573,17 @@ def remove_event_page(series_id: int, text_id: int, event_id: int) -> Any:
 SPONSOR_FIELDS = ("sponsors", "role", "joined", "source")
 
 
+@bp.post("/series/<int:series_id>/texts/<int:text_id>/sponsors/<iso3>/delete")
+@require_role("negotiator")
+def remove_sponsor_page(series_id: int, text_id: int, iso3: str) -> Any:
+    series = series_service.get_series(series_id)
+    text = series_service.get_text(series, text_id)
+    removed = series_service.remove_sponsor(text, iso3)
+    db.session.commit()
+    flash(f"Removed {removed.state.name} from the sponsors of {text.name}.", "success")
+    return redirect(url_for("series.series_page", series_id=series.id, _anchor=f"text-{text.id}"))
+
+
 @bp.route("/series/<int:series_id>/texts/<int:text_id>/sponsors/new", methods=["GET", "POST"])
 @require_role("negotiator")
 def record_sponsors_page(series_id: int, text_id: int) -> Any:
@@ -731,6 +742,15 @@ def api_record_sponsors(series_id: int, text_id: int) -> Any:
     series_service.record_sponsors(text, _sponsor_entries(data))
     db.session.commit()
     return jsonify(_text_dict(text))
+
+
+@bp.delete("/api/series/<int:series_id>/texts/<int:text_id>/sponsors/<iso3>")
+@require_role("negotiator")
+def api_remove_sponsor(series_id: int, text_id: int, iso3: str) -> Any:
+    series = series_service.get_series(series_id)
+    series_service.remove_sponsor(series_service.get_text(series, text_id), iso3)
+    db.session.commit()
+    return "", 204
 
 
 @bp.put("/api/series/<int:series_id>/texts/<int:text_id>/events/<int:event_id>/votes")

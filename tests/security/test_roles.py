@@ -97,6 +97,7 @@ RULES: dict[str, str | None] = {
     "series.own_action_page": "negotiator",
     "series.record_votes_page": "negotiator",
     "series.remove_event_page": "negotiator",
+    "series.remove_sponsor_page": "negotiator",
     "series.next_draft_page": "negotiator",
     "series.api_list": "viewer",
     "series.api_get": "viewer",
@@ -109,6 +110,7 @@ RULES: dict[str, str | None] = {
     "series.api_record_sponsors": "negotiator",
     "series.api_record_votes": "negotiator",
     "series.api_remove_event": "negotiator",
+    "series.api_remove_sponsor": "negotiator",
     "series.api_own_action": "negotiator",
     "series.api_next_draft": "negotiator",
 }
