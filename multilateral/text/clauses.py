@@ -644,10 +644,13 @@ def _fast_patterns(
     parts = []
     for number, regex in enumerate(raw):
         parsed = _parse(regex)
-        first = _first_chars(parsed) if parsed is not None else None
+        try:  # the parser's tree is the standard library's internals: any surprise, no speed-up
+            first = _first_chars(parsed) if parsed is not None else None
+            body = regex if _case_free(parsed) else f"(?i:{regex})"
+        except Exception:  # noqa: BLE001
+            return None
         if first is None:
             return None
-        body = regex if _case_free(parsed) else f"(?i:{regex})"
         parts.append(rf"{first}(?<=(?=(?P<p{number}>{body})(?![\w-])){first})")
     if literals:
         parts.append(rf"(?P<lit>{_trie_regex(literals)})(?![\w-])")

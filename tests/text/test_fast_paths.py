@@ -89,6 +89,9 @@ def test_lexicon_patterns_get_a_guard_and_a_case_reading():
     assert clauses._case_free(clauses._parse(r"at\s+its\s+[a-z]+"))
     assert not clauses._case_free(clauses._parse(r"May\s+\d{4}"))
     assert not clauses._case_free(clauses._parse(r"(?-i:at)"))
+    # A pattern whose first characters cannot be told leaves the lexicon on the plain reading.
+    assert clauses._fast_patterns({"shall": []}, [r"\d*"]) is None
+    assert clauses._fast_patterns({"shall": []}, [r"at\s+its"]) is not None
 
 
 def test_fast_scan_finds_what_the_case_insensitive_scan_finds():
