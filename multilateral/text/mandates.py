@@ -191,6 +191,10 @@ _HEAD_ACTIONS_LOWER = tuple((kind, re.compile(pattern.pattern)) for kind, patter
 _SOFT_HEAD_LOWER = re.compile(_SOFT_HEAD.pattern)
 _LEGISLATE_LOWER = re.compile(_LEGISLATE.pattern.lower())
 _PROTECT_LOWER = re.compile(_PROTECT.pattern.lower())
+#: Both in one pass: the earlier of the two decides, law first where both start together.
+_LAW_OR_CARE_LOWER = re.compile(
+    rf"\b(?:(?P<law>{_LEGISLATE_LOWER.pattern[5:-3]})|(?P<care>{_PROTECT_LOWER.pattern[5:-3]}))\b"
+)
 #: Adverbs dropped from the head of what is asked, and from the verb as written.
 _ACTION_ADVERB = re.compile(r"^(?:(?:further|also|[a-z]+ly)\s+)")
 _VERB_ADVERBS = re.compile(r"^(?:(?:also|further|again|strongly|once\s+again)\s+)+")
@@ -337,16 +341,20 @@ def _addressee_kind(addressee: str) -> str:
 
 def _action_kind(action: str) -> str:
     lowered = lower_aligned(action[:260])
-    if lowered is None:
-        head = _SOFT_HEAD.sub("", action[:260])
-        heads, law_words, care_words = _HEAD_ACTIONS, _LEGISLATE, _PROTECT
-    else:  # the same patterns, case-sensitive on lowered text: the same answers, sooner
+    if lowered is not None:  # the same patterns, case-sensitive on lowered text: sooner
         head = _SOFT_HEAD_LOWER.sub("", lowered)
-        heads, law_words, care_words = _HEAD_ACTIONS_LOWER, _LEGISLATE_LOWER, _PROTECT_LOWER
-    for kind, pattern in heads:
-        if pattern.match(head):  # every alternative is anchored at the start
+        for kind, pattern in _HEAD_ACTIONS_LOWER:
+            if pattern.match(head):  # every alternative is anchored at the start
+                return kind
+        found = _LAW_OR_CARE_LOWER.search(head)
+        if found is None:
+            return "other"
+        return "legislate" if found.lastgroup == "law" else "protect"
+    head = _SOFT_HEAD.sub("", action[:260])
+    for kind, pattern in _HEAD_ACTIONS:
+        if pattern.match(head):
             return kind
-    law, care = law_words.search(head), care_words.search(head)
+    law, care = _LEGISLATE.search(head), _PROTECT.search(head)
     if law and (not care or law.start() <= care.start()):
         return "legislate"
     if care:

@@ -132,6 +132,18 @@ def _bodies() -> list[str]:
     return found
 
 
+def _plain_action_kind(action: str) -> str:
+    """The kind of action read with the case-insensitive patterns only."""
+    head = mandates._SOFT_HEAD.sub("", action[:260])
+    for kind, pattern in mandates._HEAD_ACTIONS:
+        if pattern.search(head):
+            return kind
+    law, care = mandates._LEGISLATE.search(head), mandates._PROTECT.search(head)
+    if law and (not care or law.start() <= care.start()):
+        return "legislate"
+    return "protect" if care else "other"
+
+
 def test_mandate_patterns_read_lowered_text_as_the_originals_read_the_text():
     bodies = _bodies()
     assert len(bodies) > 500
@@ -159,6 +171,8 @@ def test_mandate_patterns_read_lowered_text_as_the_originals_read_the_text():
         ):
             a, b = plain.search(original), twin.search(head)
             assert (a and a.span()) == (b and b.span()), body[:80]
+        for start in (0, body.find(" to ") + 4):  # the clause, and what it asks
+            assert mandates._action_kind(body[start:]) == _plain_action_kind(body[start:])
     assert all(kinds[k] for k in ("session", "date", "periodic")), kinds
 
 
