@@ -7,7 +7,9 @@ flag "decides" becoming "encourages" or a deadline that vanished.
 
 The vocabulary is data, not code: a TOML lexicon per language (``lexicon/en.toml`` by default)
 that users can read and extend. All of a lexicon's phrases are compiled into ONE regular
-expression, so each paragraph is scanned once, whatever the size of the lexicon.
+expression, so each paragraph is scanned once, whatever the size of the lexicon. Most text is
+scanned lowered, by an equivalent pair of patterns that skips the inside of words and compares
+case-sensitively (``_fast_patterns``; the same matches, about twice as fast).
 """
 
 from __future__ import annotations
