@@ -784,7 +784,10 @@ def _scan(text: str, lexicon: Lexicon, lowered: str | None = None) -> list[_Hit]
             start, end = match.span()
             group = match.lastgroup
             if group == "lit":
-                candidates = literals[" ".join(match.group().lower().split())]
+                # Case-insensitive matching folds characters that lower() keeps: "ſhall" (long
+                # s) matches "shall"; casefold() finds its entry.
+                key = " ".join(match.group().lower().split())
+                candidates = literals.get(key) or literals.get(key.casefold(), ())
             else:
                 candidates = (patterns[group],)  # type: ignore[index]
             _keep(text, start, end, candidates, hits)

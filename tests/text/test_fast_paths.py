@@ -80,6 +80,17 @@ def test_characters_left_out_would_break_the_rule(char):
     assert lower_aligned(f"shall {char}") is None
 
 
+@pytest.mark.parametrize("char", ["\u017f", "\u0131", "\u00b5", "\u0130", "\u212a"])
+def test_text_with_a_character_left_out_is_read_not_refused(char):
+    """Text the fast scan leaves to the case-insensitive one is analysed there; a phrase that
+    matches through case folding ("\u017fhall", long s, is "shall") finds its entry."""
+    text = f"The States Parties {char}hall adopt measures; {char} decides to report."
+    assert analyse(text).label in ("actionable", "hortatory", "descriptive")
+    extract_mandates(f"Requests the Secretary-General to report {char} at its next session;")
+    if char.lower() == "s" or char.casefold() == "s":
+        assert analyse(text).label == analyse(text.replace(char, "s")).label == "actionable"
+
+
 def test_lexicon_patterns_get_a_guard_and_a_case_reading():
     lexicon = default_lexicon()
     assert lexicon.fast_patterns is not None
