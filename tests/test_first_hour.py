@@ -19,7 +19,7 @@ from multilateral.services import documents as document_service
 from multilateral.services import pages as page_service
 from multilateral.services.treaties import get_treaty, ratification_status
 from multilateral.text.units import KINDS
-from tests.conftest import csrf_token, login
+from tests.conftest import DATA, csrf_token, login
 from tests.test_upload_page import _parse
 
 PALERMO = "A/RES/55/25, annex II"
@@ -291,6 +291,21 @@ def test_the_date_field_is_labelled_for_its_widget(app: Flask, client: FlaskClie
     assert 'id="date" name="date" type="date"' in html
     # A date widget shows the reader's own date format: the label promises none.
     assert "YYYY" not in label and label.startswith("Date the text bears")
+
+
+def test_a_text_without_operative_paragraphs_is_not_summarised_as_operative(
+    client: FlaskClient,
+) -> None:
+    """Preambular paragraphs only (the opening of A/RES/80/185): the summary counts every
+    paragraph and says that none is operative."""
+    login(client, "viewer")
+    token = csrf_token(client, "/classify")
+    opening = (DATA / "texts" / "un" / "A_RES_80_185.txt").read_text(encoding="utf-8")
+    preamble = opening.split("\n1. ", 1)[0]
+    response = client.post("/classify", data={"text": preamble, "csrf_token": token})
+    line = _words(response.get_data(as_text=True).split('id="summary-line"', 1)[1])
+    assert line.startswith("> No operative paragraph found: "), line[:120]
+    assert " operative paragraphs are" not in line[:200]
 
 
 def test_the_analyse_page_has_one_name(client: FlaskClient) -> None:

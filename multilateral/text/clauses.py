@@ -1294,7 +1294,8 @@ def summarise(analyses: Sequence[tuple[str, str, Analysis]], *, weakest: int = 5
     """A document-level summary from (number, kind, analysis) triples.
 
     Operative paragraphs are those of kind "operative", or, in treaties, "article", "paragraph"
-    and "subparagraph" units; a document with none of these counts every unit.
+    and "subparagraph" units; a document with none of these counts every unit, and says so
+    with ``operative_found`` false.
     """
     operative_kinds = ("operative", "article", "paragraph", "subparagraph")
     rows = [row for row in analyses if row[1] in operative_kinds] or list(analyses)
@@ -1312,6 +1313,7 @@ def summarise(analyses: Sequence[tuple[str, str, Analysis]], *, weakest: int = 5
         "paragraphs": total,
         "labels": counts,
         "operative_paragraphs": len(rows),
+        "operative_found": any(row[1] in operative_kinds for row in analyses),
         "operative_actionable": operative_counts["actionable"],
         "operative_labels": operative_counts,
         "hortatory_share": round(counts["hortatory"] / total, 3) if total else 0.0,

@@ -249,6 +249,17 @@ def test_summarise_counts_actionable_operatives_and_finds_the_weakest() -> None:
     assert summary["hortatory_share"] == pytest.approx(2 / 5, abs=0.001)
     # The weakest commitments: a descriptive paragraph commits to nothing, so it is not listed.
     assert [row["number"] for row in summary["weakest"]] == ["3", "2"]
+    assert summary["operative_found"] is True
+
+
+def test_summarise_says_when_no_paragraph_is_operative() -> None:
+    rows = [
+        ("PP1", "preambular", analyse("Recalling its resolution 64/293,", kind="preambular")),
+        ("PP2", "preambular", analyse("Stressing the need to act,", kind="preambular")),
+    ]
+    summary = summarise(rows)
+    assert summary["operative_found"] is False
+    assert summary["operative_paragraphs"] == 2  # every paragraph counts then
 
 
 # --------------------------------------------------------------------------------------------
