@@ -228,6 +228,37 @@ def login(client: FlaskClient, role: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
+#: The real UN cycle of tests/data/texts/un, in order: the previous resolution, the Third
+#: Committee draft, the resolution adopted from it.
+UN_CYCLE = ("A_RES_78_180.txt", "A_C.3_80_L.18.txt", "A_RES_80_185.txt")
+
+
+@pytest.fixture
+def un_cycle(app: Flask) -> int:
+    """The real UN cycle stored as versions 1-3 of one document; returns the document's id."""
+    from multilateral.models import Document, Forum
+    from multilateral.services.versions import add_version
+    from multilateral.text.formats.reader import sha256_of
+    from multilateral.text.segment import segment_text
+
+    with app.app_context():
+        forum = db.session.scalar(db.select(Forum).filter_by(slug="un-ga"))
+        document = Document(
+            title="Violence against women migrant workers (test cycle)",
+            symbol="TEST/UN-CYCLE",
+            kind="resolution",
+            status="draft",
+            forum=forum,
+        )
+        db.session.add(document)
+        db.session.flush()
+        for source in UN_CYCLE:
+            text = (DATA / "texts" / "un" / source).read_text(encoding="utf-8")
+            add_version(document, segment_text(text), sha256=sha256_of(text.encode()), label=source)
+        db.session.commit()
+        return document.id
+
+
 def _whole_file(file, buffer_size: int = 8192) -> list[bytes]:
     """A ``wsgi.file_wrapper`` that reads the file at once and closes it.
 

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from multilateral.extensions import db
-from multilateral.models import Document, Forum, Version
+from multilateral.models import Document, Version
 from multilateral.services import compare
-from multilateral.services.versions import add_version, units_of
+from multilateral.services.versions import units_of
 from multilateral.text.align import align
-from multilateral.text.formats.reader import sha256_of
 from multilateral.text.segment import segment_text
 from multilateral.text.worddiff import EQUAL, tokens_differ, word_diff
+from tests.conftest import UN_CYCLE
 
 UN = Path(__file__).resolve().parent / "data" / "texts" / "un"
-CYCLE = ("A_RES_78_180.txt", "A_C.3_80_L.18.txt", "A_RES_80_185.txt")
+CYCLE = UN_CYCLE
 STEPS = ((1, 2), (2, 3), (1, 3), (3, 1))
 
 
@@ -58,27 +57,6 @@ def test_tokens_differ_tells_what_the_word_diff_finds() -> None:
         answers.append(diffed)
     # Both answers are given, many times: the check can fail either way.
     assert answers.count(True) > 100 and answers.count(False) > 100
-
-
-@pytest.fixture
-def cycle(app: Flask) -> int:
-    """The three texts as versions 1-3 of one document; returns its id."""
-    with app.app_context():
-        forum = db.session.scalar(db.select(Forum).filter_by(slug="un-ga"))
-        document = Document(
-            title="Violence against women migrant workers (first view test)",
-            symbol="TEST/FIRST-VIEW",
-            kind="resolution",
-            status="draft",
-            forum=forum,
-        )
-        db.session.add(document)
-        db.session.flush()
-        for source in CYCLE:
-            text = (UN / source).read_text(encoding="utf-8")
-            add_version(document, segment_text(text), sha256=sha256_of(text.encode()), label=source)
-        db.session.commit()
-        return document.id
 
 
 def _plain(old: Version, new: Version) -> list[dict]:
@@ -118,9 +96,9 @@ def _seen(pair: compare.ComparedPair) -> dict:
     }
 
 
-def test_pages_show_what_the_whole_computation_finds(app: Flask, cycle: int) -> None:
+def test_pages_show_what_the_whole_computation_finds(app: Flask, un_cycle: int) -> None:
     with app.app_context():
-        versions = db.session.get(Document, cycle).versions
+        versions = db.session.get(Document, un_cycle).versions
         for a, b in STEPS:
             old, new = versions[a - 1], versions[b - 1]
             plain = _plain(old, new)

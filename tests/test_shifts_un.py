@@ -13,17 +13,13 @@ import csv
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
-from multilateral.extensions import db
-from multilateral.models import Document, Forum
-from multilateral.services.versions import add_version
-from multilateral.text.formats.reader import sha256_of
 from multilateral.text.segment import segment_text
+from tests.conftest import UN_CYCLE
 
 DATA = Path(__file__).resolve().parent / "data"
 UN = DATA / "texts" / "un"
-CYCLE = ("A_RES_78_180.txt", "A_C.3_80_L.18.txt", "A_RES_80_185.txt")
+CYCLE = UN_CYCLE
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -51,27 +47,6 @@ def _locators(source: str) -> list[str]:
     return found
 
 
-@pytest.fixture
-def cycle(app: Flask) -> int:
-    """The three texts as versions 1-3 of one document; returns its id."""
-    with app.app_context():
-        forum = db.session.scalar(db.select(Forum).filter_by(slug="un-ga"))
-        document = Document(
-            title="Violence against women migrant workers (shift test)",
-            symbol="TEST/SHIFTS",
-            kind="resolution",
-            status="draft",
-            forum=forum,
-        )
-        db.session.add(document)
-        db.session.flush()
-        for source in CYCLE:
-            text = (UN / source).read_text(encoding="utf-8")
-            add_version(document, segment_text(text), sha256=sha256_of(text.encode()), label=source)
-        db.session.commit()
-        return document.id
-
-
 def _expected(old_source: str, new_source: str) -> dict[tuple[str, str], str]:
     """(old locator, new locator) -> the reader's verdict, with a deleted or inserted
     paragraph that asked anyone to act read as weakened or strengthened."""
@@ -95,10 +70,10 @@ def _expected(old_source: str, new_source: str) -> dict[tuple[str, str], str]:
 
 @pytest.mark.parametrize(("step", "old_source", "new_source"), [(1, *CYCLE[:2]), (2, *CYCLE[1:])])
 def test_no_false_shift_flags_on_the_real_cycle(
-    client, auth, cycle: int, step: int, old_source: str, new_source: str
+    client, auth, un_cycle: int, step: int, old_source: str, new_source: str
 ) -> None:
     reply = client.get(
-        f"/api/documents/{cycle}/compare?from={step}&to={step + 1}", headers=auth("viewer")
+        f"/api/documents/{un_cycle}/compare?from={step}&to={step + 1}", headers=auth("viewer")
     )
     assert reply.status_code == 200
     old_at, new_at = _locators(old_source), _locators(new_source)
