@@ -38,7 +38,7 @@ from multilateral.extensions import db
 from multilateral.models import Paragraph, Version
 from multilateral.models.documents import STRUCTURAL_KINDS
 from multilateral.services.analysis import analyse_paragraph, stored_analysis
-from multilateral.services.versions import units_of
+from multilateral.services.versions import units_from, units_of
 from multilateral.text.align import align
 from multilateral.text.clauses import Analysis
 from multilateral.text.redline import RedlineRow, redline_docx
@@ -449,19 +449,7 @@ def _stored(version: Version) -> tuple[Sequence[_Stored], list[Unit]]:
         .where(Paragraph.version_id == version.id)
         .order_by(Paragraph.position)
     ).all()
-    position_of = {row.id: k for k, row in enumerate(found)}
-    units = [
-        Unit(
-            kind=r.kind,
-            number=r.number,
-            text=r.text,
-            parent=position_of.get(r.parent_id) if r.parent_id else None,
-            heading=r.heading,
-            bracketed=r.bracketed,
-        )
-        for r in found
-    ]
-    return found, units
+    return found, units_from(found)
 
 
 def _outline_now(old: Version, new: Version) -> _Outline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -33,7 +34,12 @@ def parse_date(value: str | None) -> date | None:
 
 def units_of(version: Version) -> list[Unit]:
     """A stored version as the units the text layer works on."""
-    paragraphs = version.paragraphs
+    return units_from(version.paragraphs)
+
+
+def units_from(paragraphs: Sequence[Any]) -> list[Unit]:
+    """Stored paragraphs in order (ORM rows, or rows of their columns ``id``, ``kind``,
+    ``number``, ``text``, ``parent_id``, ``heading`` and ``bracketed``) as units."""
     position_of = {p.id: i for i, p in enumerate(paragraphs)}
     return [
         Unit(

@@ -17,6 +17,7 @@ session deadline has month precision.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -270,6 +271,23 @@ def session_period(number: int) -> tuple[date, date]:
     return date(1945 + number, 9, 1), date(1946 + number, 9, 1)
 
 
+def _read(
+    pattern: re.Pattern[str],
+    lowered_pattern: re.Pattern[str],
+    needed: Iterable[str],
+    clause_text: str,
+    lowered: str,
+    aligned: bool,
+) -> re.Match[str] | None:
+    """``pattern``'s match in the clause: read by its lowered twin on the lowered text when
+    ``aligned`` (same positions), and only when one of the ``needed`` words is there."""
+    if not aligned:
+        return pattern.search(clause_text)
+    if not any(word in lowered for word in needed):
+        return None
+    return lowered_pattern.search(lowered)
+
+
 def _deadline(
     clause_text: str, lowered: str, aligned: bool
 ) -> tuple[str, str, date | None, str, int | None]:
@@ -278,21 +296,13 @@ def _deadline(
     are then looked for first, and the patterns read the lowered text)."""
     if not any(word in lowered for word in _DEADLINE_WORDS):
         return "", "none", None, "", None
-    if aligned:
-        found = _SESSION_LOWER.search(lowered) if "session" in lowered else None
-    else:
-        found = _SESSION.search(clause_text)
+    found = _read(_SESSION, _SESSION_LOWER, ("session",), clause_text, lowered, aligned)
     if found:
         number = session_number(found.group("word"))
         if number is not None:
             written = clause_text[found.start() : found.end()]
             return written, "session", session_period(number)[0], "month", number
-    if aligned:
-        found = (
-            _BY_DATE_LOWER.search(lowered) if any(month in lowered for month in _MONTHS) else None
-        )
-    else:
-        found = _BY_DATE.search(clause_text)
+    found = _read(_BY_DATE, _BY_DATE_LOWER, _MONTHS, clause_text, lowered, aligned)
     if found:
         written = clause_text[found.start() : found.end()]
         month = _MONTHS[found.group("month").lower()]
@@ -303,25 +313,11 @@ def _deadline(
         except ValueError:
             return written, "date", None, "", None
         return written, "date", due, precision, None
-    if aligned:
-        found = (
-            _BY_YEAR_LOWER.search(lowered)
-            if any(digits in lowered for digits in _YEAR_DIGITS)
-            else None
-        )
-    else:
-        found = _BY_YEAR.search(clause_text)
+    found = _read(_BY_YEAR, _BY_YEAR_LOWER, _YEAR_DIGITS, clause_text, lowered, aligned)
     if found:
         written = clause_text[found.start() : found.end()]
         return written, "year", date(int(found.group("year")), 12, 31), "year", None
-    if aligned:
-        found = (
-            _PERIODIC_LOWER.search(lowered)
-            if any(word in lowered for word in _PERIODIC_WORDS)
-            else None
-        )
-    else:
-        found = _PERIODIC.search(clause_text)
+    found = _read(_PERIODIC, _PERIODIC_LOWER, _PERIODIC_WORDS, clause_text, lowered, aligned)
     if found:
         return clause_text[found.start() : found.end()], "periodic", None, "", None
     return "", "none", None, "", None
