@@ -865,6 +865,18 @@ def _remove_toc(index_dir: Path) -> None:
         toc.unlink()
 
 
+def _search_unavailable(client: FlaskClient, h: dict[str, str]) -> Any:
+    """Search and look-ups answer 503 index-unavailable, saying what to run; returns the
+    health check's answer, a 503 too."""
+    message = error(client.get("/api/search?q=trafficking", headers=h), 503, "index-unavailable")
+    assert "reindex" in message
+    precedents = client.post("/api/precedents", json={"text": "forced labour"}, headers=h)
+    error(precedents, 503, "index-unavailable")
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    return health
+
+
 # Whoosh leaves the file of a segment it failed to open for the garbage collector: those
 # warnings are about the damage this test does, collected below so no other test sees them.
 @whoosh_only
@@ -883,12 +895,7 @@ def test_a_damaged_index_is_reported_and_rebuilt(
     before = hit_ids(client, h, q="trafficking", versions="all")
     assert before
     damage(Path(app.config["INDEX_DIR"]))
-    message = error(client.get("/api/search?q=trafficking", headers=h), 503, "index-unavailable")
-    assert "reindex" in message
-    precedents = client.post("/api/precedents", json={"text": "forced labour"}, headers=h)
-    error(precedents, 503, "index-unavailable")
-    health = client.get("/api/health")
-    assert health.status_code == 503
+    health = _search_unavailable(client, h)
     assert health.json["index"]["status"] in ("error", "missing")
     assert health.json["index"]["message"]
     assert health.json["database"]["status"] == "ok"
@@ -929,12 +936,7 @@ def test_postgres_without_its_search_columns_is_reported(
         db.session.commit()
         db.session.remove()
     h = auth("viewer")
-    message = error(client.get("/api/search?q=trafficking", headers=h), 503, "index-unavailable")
-    assert "reindex" in message
-    precedents = client.post("/api/precedents", json={"text": "forced labour"}, headers=h)
-    error(precedents, 503, "index-unavailable")
-    health = client.get("/api/health")
-    assert health.status_code == 503
+    health = _search_unavailable(client, h)
     assert health.json["index"]["status"] == "missing"
     assert "db upgrade" in health.json["index"]["message"]
     assert health.json["database"]["status"] == "ok"
